@@ -1,0 +1,823 @@
+package dev.ceramic.channel;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketPair;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * One end of a synchronous, unbuffered channel over an AF_UNIX socketpair: the Java form
+ * of the ceramic seed's {@code Chan}, with Go's {@code chan(0)} semantics.
+ *
+ * <ul>
+ * <li>{@link #send(byte[])} blocks until the peer's {@link #recv()} has taken the
+ * message, and {@code recv} blocks until the peer sends. Both ends may send and
+ * receive.</li>
+ * <li>Several threads may use one end. Sends are served one at a time in arrival order,
+ * and so are receives; a send and a receive may be under way on the same end at
+ * once.</li>
+ * <li>{@link #close()} on either end wakes every blocked call on both ends with a
+ * {@link ChannelClosedException}, including a send still waiting for its receiver. Every
+ * call after that fails at once with a {@code ChannelClosedException}: that is the one
+ * way the end of a channel is reported, whichever side closed.</li>
+ * <li>When the process holding the other end dies, blocked calls fail within milliseconds
+ * with a {@link PeerGoneException}.</li>
+ * <li>When both ends are blocked in {@code send} and neither has a thread in
+ * {@code recv}, both sends fail with a {@link DeadlockException} instead of hanging for
+ * ever.</li>
+ * </ul>
+ *
+ * <p>
+ * There is no background thread. A thread that waits (a sender for its acknowledgement, a
+ * receiver for a message) reads the socket itself when no other thread is reading, and
+ * hands over whatever it reads that belongs to another waiting thread. A single-threaded
+ * request/response exchange therefore costs no thread hand-off at all.
+ *
+ * <p>
+ * Create a pair with {@link #open()}: the returned end is yours, and its
+ * {@link #peerEnd()} is for another thread or, through {@code Proc.start}, a child
+ * process.
+ */
+public final class Chan implements AutoCloseable {
+
+	private static final int NO_SEQ = 0;
+
+	// A CLOSE frame is written only when it cannot block: a close must never hang. When a
+	// large
+	// message of ours may still sit unread in the socket, the peer sees end-of-stream
+	// instead.
+	private static final int CLOSE_FRAME_SAFE_BACKLOG = 64 * 1024;
+
+	private final AFUNIXSocket socket;
+
+	private final OutputStream out;
+
+	private final FrameReader reader;
+
+	private final ChanOptions options;
+
+	/** The arbiter is the end that decides whether both ends are deadlocked. */
+	private final boolean arbiter;
+
+	private final String name;
+
+	private final ReentrantLock sendTurn = new ReentrantLock(true);
+
+	private final ReentrantLock recvTurn = new ReentrantLock(true);
+
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition changed = this.lock.newCondition();
+
+	// Everything below is guarded by lock.
+
+	private @Nullable ChannelException closedBy;
+
+	private boolean reading;
+
+	private int lastSeq;
+
+	private int pendingSeq = NO_SEQ;
+
+	private Outcome pendingOutcome = Outcome.NONE;
+
+	private int unacknowledgedBytes;
+
+	private @Nullable Frame incoming;
+
+	private boolean receiverWaiting;
+
+	/**
+	 * The follower's open question to the arbiter; while it is open, incoming is frozen.
+	 */
+	private @Nullable Frame probe;
+
+	private @Nullable AFUNIXSocket peer;
+
+	private Chan(AFUNIXSocket socket, @Nullable AFUNIXSocket peer, boolean arbiter, ChanOptions options, String name)
+			throws IOException {
+		this.socket = socket;
+		this.peer = peer;
+		this.arbiter = arbiter;
+		this.options = options;
+		this.name = name;
+		this.out = socket.getOutputStream();
+		this.reader = new FrameReader(socket, options.maxFrameSize(), options.maxFileDescriptors());
+		if (options.maxFileDescriptors() > 0) {
+			// Room for the SCM_RIGHTS control message; without it junixsocket drops
+			// descriptors.
+			socket.setAncillaryReceiveBufferSize(64 + 4 * options.maxFileDescriptors());
+		}
+	}
+
+	/**
+	 * Open a channel with the default options.
+	 * @return this process's end; the other end is {@link #peerEnd()}
+	 * @throws ChannelException if the socketpair cannot be created
+	 */
+	public static Chan open() {
+		return open(ChanOptions.defaults());
+	}
+
+	/**
+	 * Open a channel.
+	 * @param options the options of both ends
+	 * @return this process's end; the other end is {@link #peerEnd()}
+	 * @throws ChannelException if the socketpair cannot be created
+	 */
+	public static Chan open(ChanOptions options) {
+		try {
+			AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
+			AFUNIXSocket mine = (AFUNIXSocket) pair.getSocket1().socket();
+			AFUNIXSocket theirs = (AFUNIXSocket) pair.getSocket2().socket();
+			return new Chan(mine, theirs, true, options, "chan");
+		}
+		catch (IOException ex) {
+			throw new ChannelException("Could not create an AF_UNIX socketpair: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Return the channel end that a child process started by {@code Proc} was given as
+	 * its standard input. The standard input stream is replaced by an empty one, so that
+	 * no code in the child can read the channel's bytes by accident.
+	 * @param options the options, which must match the parent's
+	 * @return the child's end
+	 * @throws ChannelException if standard input is not a socket
+	 */
+	public static Chan fromStandardInput(ChanOptions options) {
+		try {
+			AFUNIXSocket socket = FileDescriptorCast.using(FileDescriptor.in).as(AFUNIXSocket.class);
+			System.setIn(new ByteArrayInputStream(new byte[0]));
+			return new Chan(socket, null, false, options, "chan");
+		}
+		catch (IOException | ClassCastException ex) {
+			throw new ChannelException(
+					"Standard input is not the AF_UNIX socket of a ceramic channel; was this process started by Proc?",
+					ex);
+		}
+	}
+
+	/**
+	 * Take the other end of a channel made by {@link #open()}, to use from another
+	 * thread.
+	 * @return the other end
+	 * @throws IllegalStateException if it was already taken or handed to a process
+	 */
+	public Chan peerEnd() {
+		AFUNIXSocket theirs = detachPeerSocket();
+		try {
+			return new Chan(theirs, null, !this.arbiter, this.options, "peer");
+		}
+		catch (IOException ex) {
+			throw new ChannelException("Could not use the peer end: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Take the socket of the other end, to hand it to a child process. This is how
+	 * {@code Proc} launches a child; applications call {@link #peerEnd()} instead.
+	 * @return the socket of the other end, which the caller now owns
+	 * @throws IllegalStateException if it was already taken
+	 */
+	public AFUNIXSocket detachPeerSocket() {
+		this.lock.lock();
+		try {
+			AFUNIXSocket theirs = this.peer;
+			if (theirs == null) {
+				throw new IllegalStateException("The peer end of this channel was already taken; "
+						+ "a channel connects exactly two ends, so open a new one with Chan.open()");
+			}
+			this.peer = null;
+			return theirs;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the options of this end.
+	 * @return the options
+	 */
+	public ChanOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Whether this end is still open: neither end closed it and the peer is not gone.
+	 * @return whether the channel is open
+	 */
+	public boolean isOpen() {
+		this.lock.lock();
+		try {
+			return this.closedBy == null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Send a message and wait until the peer's {@code recv} has taken it.
+	 * @param message the message
+	 * @throws ChannelClosedException if the channel is or becomes closed
+	 * @throws DeadlockException if the peer is blocked sending too and neither end
+	 * receives
+	 * @throws FrameTooLargeException if the message is over the maximum frame size
+	 */
+	public void send(byte[] message) {
+		send(message, Frame.NO_FDS, null);
+	}
+
+	/**
+	 * Send a message and wait at most {@code timeout} for the peer to take it. When the
+	 * timeout fires the message is withdrawn: a peer that has not taken it yet never
+	 * will, and the channel stays open for the next call. A timeout can only be declared
+	 * from this side, so a peer whose {@code recv} took the message in the same instant
+	 * still has it.
+	 * @param message the message
+	 * @param timeout how long to wait for the peer
+	 * @throws ChannelTimeoutException if the peer did not take the message in time
+	 * @throws ChannelClosedException if the channel is or becomes closed
+	 * @throws DeadlockException if the peer is blocked sending too and neither end
+	 * receives
+	 */
+	public void send(byte[] message, Duration timeout) {
+		send(message, Frame.NO_FDS, timeout);
+	}
+
+	/**
+	 * Send a message with file descriptors ({@code SCM_RIGHTS}), and wait until the peer
+	 * has taken it. The peer gets its own copies of the descriptors; this process keeps
+	 * its own and may close them once the call returns.
+	 * @param message the message
+	 * @param fds the descriptors to pass
+	 */
+	public void sendWithFds(byte[] message, FileDescriptor... fds) {
+		if (fds.length > this.options.maxFileDescriptors()) {
+			throw new IllegalArgumentException("A message may carry at most " + this.options.maxFileDescriptors()
+					+ " file descriptors, but " + fds.length + " were given");
+		}
+		send(message, fds, null);
+	}
+
+	/**
+	 * Wait for a message. File descriptors that travelled with it are closed: use
+	 * {@link #recvWithFds()} to keep them.
+	 * @return the message
+	 * @throws ChannelClosedException if the channel is or becomes closed
+	 */
+	public byte[] recv() {
+		Received received = receive(null);
+		Descriptors.closeQuietly(received.fileDescriptors());
+		return received.payload();
+	}
+
+	/**
+	 * Wait at most {@code timeout} for a message. When the timeout fires nothing was
+	 * consumed and the channel stays open.
+	 * @param timeout how long to wait
+	 * @return the message
+	 * @throws ChannelTimeoutException if no message came in time
+	 * @throws ChannelClosedException if the channel is or becomes closed
+	 */
+	public byte[] recv(Duration timeout) {
+		Received received = receive(timeout);
+		Descriptors.closeQuietly(received.fileDescriptors());
+		return received.payload();
+	}
+
+	/**
+	 * Wait for a message and the file descriptors that travelled with it.
+	 * @return the message and its descriptors, which the caller must close
+	 */
+	public Received recvWithFds() {
+		return receive(null);
+	}
+
+	/**
+	 * Wait at most {@code timeout} for a message and the file descriptors that travelled
+	 * with it.
+	 * @param timeout how long to wait
+	 * @return the message and its descriptors, which the caller must close
+	 */
+	public Received recvWithFds(Duration timeout) {
+		return receive(timeout);
+	}
+
+	/**
+	 * Close this end. Every blocked call on both ends fails with a
+	 * {@link ChannelClosedException}, and so does every later call. Closing twice is
+	 * harmless.
+	 */
+	@Override
+	public void close() {
+		boolean wasOpen;
+		boolean safeToSignal;
+		AFUNIXSocket unclaimedPeer;
+		this.lock.lock();
+		try {
+			wasOpen = this.closedBy == null;
+			if (wasOpen) {
+				this.closedBy = new ChannelClosedException(ChannelClosedException.Reason.CLOSED_HERE,
+						"The channel was closed by this end");
+				dropIncoming();
+				this.changed.signalAll();
+			}
+			safeToSignal = this.unacknowledgedBytes < CLOSE_FRAME_SAFE_BACKLOG;
+			unclaimedPeer = this.peer;
+			this.peer = null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (wasOpen && safeToSignal && this.writeLock.tryLock()) {
+			try {
+				this.out.write(Frame.control(Frame.CLOSE, NO_SEQ, 0));
+			}
+			catch (IOException ex) {
+				// The peer is already gone; there is nobody left to tell.
+			}
+			finally {
+				this.writeLock.unlock();
+			}
+		}
+		closeSocket(this.socket);
+		if (unclaimedPeer != null) {
+			closeSocket(unclaimedPeer);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Chan[" + this.name + (isOpen() ? ", open]" : ", closed]");
+	}
+
+	private void send(byte[] message, FileDescriptor[] fds, @Nullable Duration timeout) {
+		if (message.length > this.options.maxFrameSize()) {
+			throw new FrameTooLargeException(
+					"Cannot send " + message.length + " bytes: the channel's maximum frame size is "
+							+ this.options.maxFrameSize() + " bytes; raise ChanOptions.maxFrameSize on both ends");
+		}
+		long deadline = deadline(timeout);
+		acquireTurn(this.sendTurn, deadline, "send");
+		try {
+			int seq;
+			this.lock.lock();
+			try {
+				throwIfClosed();
+				seq = nextSeq();
+				this.pendingSeq = seq;
+				this.pendingOutcome = Outcome.PENDING;
+				this.unacknowledgedBytes = message.length;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			try {
+				write(Frame.data(seq, fds.length, message), fds);
+			}
+			catch (ChannelException ex) {
+				endPendingSend();
+				throw ex;
+			}
+			awaitOutcome(seq, deadline);
+		}
+		finally {
+			this.sendTurn.unlock();
+		}
+	}
+
+	private void awaitOutcome(int seq, long deadline) {
+		List<byte[]> replies = new ArrayList<>(1);
+		this.lock.lock();
+		try {
+			probeIfStuck(replies);
+			while (true) {
+				flush(replies);
+				if (this.pendingOutcome == Outcome.ACKNOWLEDGED) {
+					endPendingSendLocked();
+					return;
+				}
+				if (this.pendingOutcome == Outcome.DEADLOCKED) {
+					endPendingSendLocked();
+					throw new DeadlockException("Deadlock: both ends of " + this
+							+ " were blocked in send with no receiver on either end; neither message was delivered");
+				}
+				if (this.closedBy != null) {
+					endPendingSendLocked();
+					throwIfClosed();
+				}
+				long remaining = remaining(deadline);
+				if (remaining <= 0) {
+					endPendingSendLocked();
+					replies.add(Frame.control(Frame.CANCEL, seq, 0));
+					flush(replies);
+					throw new ChannelTimeoutException("The peer did not receive the message within the timeout; "
+							+ "the message was withdrawn and the channel is still open");
+				}
+				waitOrRead(remaining, replies);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private Received receive(@Nullable Duration timeout) {
+		long deadline = deadline(timeout);
+		acquireTurn(this.recvTurn, deadline, "recv");
+		List<byte[]> replies = new ArrayList<>(1);
+		try {
+			this.lock.lock();
+			try {
+				this.receiverWaiting = true;
+				boolean checkedForLateFrames = false;
+				while (true) {
+					flush(replies);
+					throwIfClosed();
+					Frame message = this.incoming;
+					if (message != null && this.probe == null) {
+						// A message that another thread read earlier may have been
+						// withdrawn since;
+						// read what has already arrived before taking it.
+						if (!checkedForLateFrames && !this.reading && hasInput()) {
+							checkedForLateFrames = true;
+							readAndDispatch(0, replies);
+							continue;
+						}
+						this.incoming = null;
+						this.changed.signalAll();
+						replies.add(Frame.control(Frame.ACK, message.seq(), 0));
+						flushAcknowledgement(replies);
+						return new Received(message.payload(), message.fds());
+					}
+					checkedForLateFrames = true;
+					long remaining = remaining(deadline);
+					if (remaining <= 0) {
+						throw new ChannelTimeoutException(
+								"No message arrived within the timeout; nothing was consumed and the channel is still open");
+					}
+					waitOrRead(remaining, replies);
+				}
+			}
+			finally {
+				this.receiverWaiting = false;
+				probeIfStuck(replies);
+				flushQuietly(replies);
+				this.lock.unlock();
+			}
+		}
+		finally {
+			this.recvTurn.unlock();
+		}
+	}
+
+	/**
+	 * Wait for something to change: read the socket if no other thread does, else wait
+	 * for the reading thread's signal. Called and returns with the lock held.
+	 */
+	private void waitOrRead(long remainingNanos, List<byte[]> replies) {
+		if (this.reading) {
+			try {
+				this.changed.awaitNanos(remainingNanos);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ChannelException("Interrupted while waiting on " + this, ex);
+			}
+			return;
+		}
+		int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
+		readAndDispatch((remainingNanos == Long.MAX_VALUE) ? 0 : millis, replies);
+	}
+
+	/** Read one frame without the lock held, then act on it. */
+	private void readAndDispatch(int timeoutMillis, List<byte[]> replies) {
+		this.reading = true;
+		Frame frame = null;
+		ChannelException failure = null;
+		this.lock.unlock();
+		try {
+			frame = this.reader.read(timeoutMillis);
+		}
+		catch (SocketTimeoutException ex) {
+			// The caller's deadline passed; it notices on its next turn.
+		}
+		catch (FrameTooLargeException | MalformedFrameException ex) {
+			failure = ex;
+		}
+		catch (EOFException ex) {
+			failure = new PeerGoneException(
+					"The peer is gone: its end of the channel closed without a goodbye, so the process holding it exited or crashed");
+		}
+		catch (IOException ex) {
+			failure = new PeerGoneException("The peer is gone: reading the channel failed (" + ex.getMessage() + ")",
+					ex);
+		}
+		finally {
+			this.lock.lock();
+			this.reading = false;
+			this.changed.signalAll();
+		}
+		if (failure != null) {
+			breakChannel(failure);
+			if (failure instanceof FrameTooLargeException || failure instanceof MalformedFrameException) {
+				throw failure;
+			}
+			return;
+		}
+		if (frame != null) {
+			dispatch(frame, replies);
+		}
+	}
+
+	/** Act on a frame from the peer. Called with the lock held. */
+	private void dispatch(Frame frame, List<byte[]> replies) {
+		switch (frame.type()) {
+			case Frame.DATA -> {
+				if (this.incoming != null || this.closedBy != null) {
+					Descriptors.closeQuietly(frame.fds());
+					if (this.closedBy == null) {
+						breakChannel(new MalformedFrameException(
+								"The peer sent a second message before the first was received; it does not follow the rendezvous protocol"));
+					}
+					return;
+				}
+				this.incoming = frame;
+				probeIfStuck(replies);
+			}
+			case Frame.ACK -> {
+				if (frame.seq() == this.pendingSeq && this.pendingOutcome == Outcome.PENDING) {
+					this.pendingOutcome = Outcome.ACKNOWLEDGED;
+					this.unacknowledgedBytes = 0;
+				}
+				if (this.probe != null && this.probe.seq() == frame.seq()) {
+					// The arbiter took our message, so it cannot have judged a deadlock
+					// on it.
+					this.probe = null;
+				}
+			}
+			case Frame.CANCEL -> {
+				if (this.incoming != null && this.incoming.seq() == frame.seq()) {
+					dropIncoming();
+				}
+				if (this.probe != null && this.probe.arg() == frame.seq()) {
+					// The arbiter withdrew the message our question was about.
+					this.probe = null;
+				}
+			}
+			case Frame.STUCK -> judgeDeadlock(frame.seq(), frame.arg(), replies);
+			case Frame.DEADLOCK -> {
+				if (this.pendingSeq == frame.seq() && this.pendingOutcome == Outcome.PENDING) {
+					this.pendingOutcome = Outcome.DEADLOCKED;
+				}
+				if (this.incoming != null && this.incoming.seq() == frame.arg()) {
+					dropIncoming();
+				}
+				clearProbe(frame);
+			}
+			case Frame.CLEAR -> clearProbe(frame);
+			case Frame.CLOSE -> breakChannel(new ChannelClosedException(ChannelClosedException.Reason.PEER_CLOSED,
+					"The channel was closed by the peer"));
+			default -> breakChannel(new MalformedFrameException("Unexpected frame " + Frame.typeName(frame.type())));
+		}
+		this.changed.signalAll();
+	}
+
+	/**
+	 * The follower asks the arbiter whether it is stuck too when it is blocked sending,
+	 * holds the arbiter's message, and has no receiver to take it. Until the answer
+	 * comes, the follower's receivers may not take that message, so that the verdict
+	 * cannot be overtaken.
+	 */
+	private void probeIfStuck(List<byte[]> replies) {
+		if (!this.arbiter && this.probe == null && this.pendingOutcome == Outcome.PENDING && this.incoming != null
+				&& !this.receiverWaiting && this.closedBy == null) {
+			Frame question = new Frame(Frame.STUCK, this.pendingSeq, this.incoming.seq(), Frame.NO_PAYLOAD,
+					Frame.NO_FDS);
+			this.probe = question;
+			replies.add(Frame.control(Frame.STUCK, question.seq(), question.arg()));
+		}
+	}
+
+	/**
+	 * The arbiter's verdict on the follower's question: a deadlock when this end is still
+	 * sending the message the follower holds, still holds the follower's message, and has
+	 * no receiver.
+	 */
+	private void judgeDeadlock(int followerSeq, int arbiterSeq, List<byte[]> replies) {
+		if (!this.arbiter) {
+			breakChannel(new MalformedFrameException("Both ends of the channel claim to be the follower"));
+			return;
+		}
+		boolean deadlocked = this.incoming != null && this.incoming.seq() == followerSeq
+				&& this.pendingSeq == arbiterSeq && this.pendingOutcome == Outcome.PENDING && !this.receiverWaiting;
+		if (deadlocked) {
+			this.pendingOutcome = Outcome.DEADLOCKED;
+			dropIncoming();
+		}
+		replies.add(Frame.control(deadlocked ? Frame.DEADLOCK : Frame.CLEAR, followerSeq, arbiterSeq));
+	}
+
+	private void clearProbe(Frame verdict) {
+		if (this.probe != null && this.probe.seq() == verdict.seq() && this.probe.arg() == verdict.arg()) {
+			this.probe = null;
+		}
+	}
+
+	private void dropIncoming() {
+		Frame dropped = this.incoming;
+		if (dropped != null) {
+			Descriptors.closeQuietly(dropped.fds());
+			this.incoming = null;
+		}
+	}
+
+	private void breakChannel(ChannelException reason) {
+		if (this.closedBy == null) {
+			this.closedBy = reason;
+		}
+		dropIncoming();
+		this.reader.discardFds();
+		this.changed.signalAll();
+		closeSocket(this.socket);
+	}
+
+	private void throwIfClosed() {
+		ChannelException reason = this.closedBy;
+		if (reason == null) {
+			return;
+		}
+		// A fresh exception for each caller, so that its stack trace shows the caller's
+		// call.
+		if (reason instanceof PeerGoneException) {
+			throw new PeerGoneException(reason.getMessage(), reason);
+		}
+		if (reason instanceof ChannelClosedException closed) {
+			throw new ChannelClosedException(closed.reason(), reason.getMessage(), reason);
+		}
+		throw new ChannelClosedException(ChannelClosedException.Reason.BROKEN,
+				"The channel is closed because it broke: " + reason.getMessage(), reason);
+	}
+
+	private void endPendingSend() {
+		this.lock.lock();
+		try {
+			endPendingSendLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void endPendingSendLocked() {
+		this.pendingSeq = NO_SEQ;
+		this.pendingOutcome = Outcome.NONE;
+	}
+
+	private int nextSeq() {
+		this.lastSeq = (this.lastSeq == Integer.MAX_VALUE) ? 1 : this.lastSeq + 1;
+		return this.lastSeq;
+	}
+
+	private boolean hasInput() {
+		try {
+			return this.reader.hasInput();
+		}
+		catch (IOException ex) {
+			return true; // let the read report the failure
+		}
+	}
+
+	/**
+	 * Write frames queued while the lock was held; called with the lock held, releases it
+	 * briefly.
+	 */
+	private void flush(List<byte[]> frames) {
+		if (frames.isEmpty()) {
+			return;
+		}
+		byte[][] pending = frames.toArray(new byte[0][]);
+		frames.clear();
+		this.lock.unlock();
+		try {
+			for (byte[] frame : pending) {
+				write(frame, Frame.NO_FDS);
+			}
+		}
+		finally {
+			this.lock.lock();
+		}
+	}
+
+	/**
+	 * An acknowledgement that fails to go out does not undo the receive: the peer is
+	 * gone.
+	 */
+	private void flushAcknowledgement(List<byte[]> frames) {
+		try {
+			flush(frames);
+		}
+		catch (ChannelClosedException ex) {
+			// Reported to the next call on this channel.
+		}
+	}
+
+	private void flushQuietly(List<byte[]> frames) {
+		try {
+			flush(frames);
+		}
+		catch (ChannelException ex) {
+			// Reported to the next call on this channel.
+		}
+	}
+
+	private void write(byte[] frame, FileDescriptor[] fds) {
+		this.writeLock.lock();
+		try {
+			if (fds.length > 0) {
+				this.socket.setOutboundFileDescriptors(fds);
+			}
+			this.out.write(frame);
+		}
+		catch (IOException ex) {
+			this.lock.lock();
+			try {
+				if (this.closedBy == null) {
+					breakChannel(new PeerGoneException(
+							"The peer is gone: writing to the channel failed (" + ex.getMessage() + ")", ex));
+				}
+				throwIfClosed();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	private void acquireTurn(ReentrantLock turn, long deadline, String operation) {
+		try {
+			if (deadline == Long.MAX_VALUE) {
+				turn.lockInterruptibly();
+			}
+			else if (!turn.tryLock(Math.max(0, remaining(deadline)), TimeUnit.NANOSECONDS)) {
+				throw new ChannelTimeoutException("Timed out waiting for other threads' " + operation + " calls on "
+						+ this + " to finish; nothing was sent or consumed");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ChannelException("Interrupted while waiting to " + operation + " on " + this, ex);
+		}
+	}
+
+	private static long deadline(@Nullable Duration timeout) {
+		if (timeout == null) {
+			return Long.MAX_VALUE;
+		}
+		long nanos = timeout.toNanos();
+		long now = System.nanoTime();
+		return (nanos >= Long.MAX_VALUE - now) ? Long.MAX_VALUE - 1 : now + nanos;
+	}
+
+	private static long remaining(long deadline) {
+		return (deadline == Long.MAX_VALUE) ? Long.MAX_VALUE : deadline - System.nanoTime();
+	}
+
+	private static void closeSocket(AFUNIXSocket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// Closing is best effort: the descriptor is released either way.
+		}
+	}
+
+	private enum Outcome {
+
+		NONE, PENDING, ACKNOWLEDGED, DEADLOCKED
+
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.ceramic.channel;
+
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSocket;
+
+/**
+ * Decodes frames from the socket. Reads are buffered, and a frame that is cut short by a
+ * read timeout is kept and completed by the next call, so a timeout never desynchronises
+ * the stream. Only one thread at a time uses a reader (the channel's current reading
+ * thread).
+ */
+final class FrameReader {
+
+	private static final int BUFFER_SIZE = 64 * 1024;
+
+	private final AFUNIXSocket socket;
+
+	private final InputStream in;
+
+	private final int maxFrameSize;
+
+	private final int maxFds;
+
+	private final byte[] buffer = new byte[BUFFER_SIZE];
+
+	private int position;
+
+	private int limit;
+
+	private final ArrayDeque<FileDescriptor> receivedFds = new ArrayDeque<>();
+
+	// The frame being read, once its header is complete.
+	private @Nullable Frame header;
+
+	private byte @Nullable [] payload;
+
+	private int payloadFilled;
+
+	private int currentTimeoutMillis;
+
+	FrameReader(AFUNIXSocket socket, int maxFrameSize, int maxFds) throws IOException {
+		this.socket = socket;
+		this.in = socket.getInputStream();
+		this.maxFrameSize = maxFrameSize;
+		this.maxFds = maxFds;
+	}
+
+	/**
+	 * Whether a call to {@link #read} could complete without waiting for the peer, as far
+	 * as can be seen without blocking.
+	 */
+	boolean hasInput() throws IOException {
+		return this.limit > this.position || this.in.available() > 0;
+	}
+
+	/**
+	 * Read the next frame.
+	 * @param timeoutMillis how long to wait for bytes, or 0 to wait for ever
+	 * @return the frame
+	 * @throws java.net.SocketTimeoutException when no complete frame arrived in time (any
+	 * partial frame is kept for the next call)
+	 * @throws EOFException when the peer's end is gone
+	 * @throws FrameTooLargeException when the peer announced a frame over the limit
+	 * @throws MalformedFrameException when the bytes are not a frame
+	 */
+	Frame read(int timeoutMillis) throws IOException {
+		setTimeout(timeoutMillis);
+		if (this.header == null) {
+			while (this.limit - this.position < Frame.HEADER_SIZE) {
+				fill();
+			}
+			this.header = parseHeader();
+			this.payload = (this.header.type() == Frame.DATA) ? new byte[this.header.arg()] : Frame.NO_PAYLOAD;
+			this.payloadFilled = 0;
+		}
+		Frame head = this.header;
+		byte[] body = this.payload;
+		while (this.payloadFilled < body.length) {
+			int buffered = this.limit - this.position;
+			if (buffered > 0) {
+				int n = Math.min(buffered, body.length - this.payloadFilled);
+				System.arraycopy(this.buffer, this.position, body, this.payloadFilled, n);
+				this.position += n;
+				this.payloadFilled += n;
+			}
+			else if (body.length - this.payloadFilled >= BUFFER_SIZE) {
+				// Large payloads are read straight into place rather than through the
+				// buffer.
+				int n = this.in.read(body, this.payloadFilled, body.length - this.payloadFilled);
+				if (n < 0) {
+					throw new EOFException("end of stream inside a frame");
+				}
+				this.payloadFilled += n;
+				collectFds();
+			}
+			else {
+				fill();
+			}
+		}
+		this.header = null;
+		this.payload = null;
+		return new Frame(head.type(), head.seq(), head.arg(), body, takeFds(head.fds().length));
+	}
+
+	private Frame parseHeader() {
+		byte type = this.buffer[this.position];
+		int fdCount = this.buffer[this.position + 1] & 0xff;
+		int seq = Frame.getInt(this.buffer, this.position + 2);
+		int arg = Frame.getInt(this.buffer, this.position + 6);
+		this.position += Frame.HEADER_SIZE;
+		if (type < Frame.DATA || type > Frame.CLOSE) {
+			throw new MalformedFrameException("Received a frame of unknown type " + (type & 0xff)
+					+ "; the peer does not speak this channel's protocol");
+		}
+		if (type == Frame.DATA) {
+			if (arg < 0 || arg > this.maxFrameSize) {
+				throw new FrameTooLargeException("Received a frame announcing " + Integer.toUnsignedString(arg)
+						+ " bytes, over this channel's maximum frame size of " + this.maxFrameSize
+						+ " bytes; raise ChanOptions.maxFrameSize on both ends if such messages are intended");
+			}
+			if (fdCount > this.maxFds) {
+				throw new MalformedFrameException("Received a frame carrying " + fdCount
+						+ " file descriptors, over this channel's maximum of " + this.maxFds);
+			}
+		}
+		else if (fdCount != 0) {
+			throw new MalformedFrameException("Received a " + Frame.typeName(type) + " frame carrying " + fdCount
+					+ " file descriptors; only DATA frames may carry them");
+		}
+		return new Frame(type, seq, arg, Frame.NO_PAYLOAD, new FileDescriptor[fdCount]);
+	}
+
+	private void fill() throws IOException {
+		if (this.position > 0) {
+			int remaining = this.limit - this.position;
+			System.arraycopy(this.buffer, this.position, this.buffer, 0, remaining);
+			this.position = 0;
+			this.limit = remaining;
+		}
+		int n = this.in.read(this.buffer, this.limit, this.buffer.length - this.limit);
+		if (n < 0) {
+			throw new EOFException("end of stream");
+		}
+		this.limit += n;
+		collectFds();
+	}
+
+	private void collectFds() throws IOException {
+		FileDescriptor[] fds = this.socket.getReceivedFileDescriptors();
+		if (fds != null) {
+			this.receivedFds.addAll(Arrays.asList(fds));
+		}
+	}
+
+	private FileDescriptor[] takeFds(int count) {
+		if (count == 0) {
+			return Frame.NO_FDS;
+		}
+		if (this.receivedFds.size() < count) {
+			throw new MalformedFrameException("A frame announced " + count + " file descriptors but "
+					+ this.receivedFds.size() + " arrived with it");
+		}
+		FileDescriptor[] fds = new FileDescriptor[count];
+		for (int i = 0; i < count; i++) {
+			fds[i] = this.receivedFds.poll();
+		}
+		return fds;
+	}
+
+	private void setTimeout(int timeoutMillis) throws IOException {
+		if (timeoutMillis != this.currentTimeoutMillis) {
+			this.socket.setSoTimeout(timeoutMillis);
+			this.currentTimeoutMillis = timeoutMillis;
+		}
+	}
+
+	/** Close any descriptors that arrived but were never handed out. */
+	void discardFds() {
+		FileDescriptor fd;
+		while ((fd = this.receivedFds.poll()) != null) {
+			Descriptors.closeQuietly(fd);
+		}
+	}
+
+}

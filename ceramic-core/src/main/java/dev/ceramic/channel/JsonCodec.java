@@ -1,0 +1,249 @@
+package dev.ceramic.channel;
+
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamWriteConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import tools.jackson.databind.module.SimpleModule;
+
+/**
+ * Encodes typed messages as JSON with Jackson, set up so that the wire cannot choose what
+ * gets instantiated: no default typing, a polymorphic type validator that allows no class
+ * names, and stream read constraints on nesting depth and string length.
+ *
+ * <p>
+ * Byte arrays, at the top level or anywhere inside a value, do not go through base64: the
+ * JSON holds an index into a list of attachments that follow it as raw bytes. The encoded
+ * form is <pre>
+ * u32 jsonLength, json, then for each attachment: u32 length, bytes
+ * </pre> with big-endian lengths.
+ */
+public final class JsonCodec {
+
+	/** The default maximum nesting depth of a decoded value. */
+	public static final int DEFAULT_MAX_NESTING_DEPTH = 64;
+
+	/** The default maximum length of one decoded string, in characters. */
+	public static final int DEFAULT_MAX_STRING_LENGTH = 16 * 1024 * 1024;
+
+	private static final Object ATTACHMENTS = new Object();
+
+	private final JsonMapper mapper;
+
+	private JsonCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	/**
+	 * Return a codec with the default limits.
+	 * @return the codec
+	 */
+	public static JsonCodec defaults() {
+		return create(DEFAULT_MAX_NESTING_DEPTH, DEFAULT_MAX_STRING_LENGTH);
+	}
+
+	/**
+	 * Return a codec with the given limits.
+	 * @param maxNestingDepth the deepest nesting of objects and arrays a message may have
+	 * @param maxStringLength the longest string a message may hold, in characters
+	 * @return the codec
+	 */
+	public static JsonCodec create(int maxNestingDepth, int maxStringLength) {
+		JsonFactory factory = JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(maxNestingDepth)
+				.maxStringLength(maxStringLength)
+				.build())
+			.streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(maxNestingDepth).build())
+			.build();
+		SimpleModule rawBytes = new SimpleModule("ceramic-raw-bytes");
+		rawBytes.addSerializer(byte[].class, new AttachmentSerializer());
+		rawBytes.addDeserializer(byte[].class, new AttachmentDeserializer());
+		JsonMapper mapper = JsonMapper.builder(factory)
+			.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
+			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			.addModule(rawBytes)
+			.build();
+		return new JsonCodec(mapper);
+	}
+
+	/**
+	 * Return the Jackson type for a Java type, to resolve once and reuse.
+	 * @param type the Java type, which may be generic
+	 * @return the Jackson type
+	 */
+	public JavaType javaType(Type type) {
+		return this.mapper.constructType(type);
+	}
+
+	/**
+	 * Encode a value.
+	 * @param value the value, or {@code null}
+	 * @param type its declared type
+	 * @return the encoded message
+	 * @throws IllegalArgumentException if the value cannot be encoded as that type
+	 */
+	public byte[] encode(@Nullable Object value, JavaType type) {
+		List<byte[]> attachments = new ArrayList<>(0);
+		byte[] json;
+		try {
+			json = this.mapper.writerFor(type).withAttribute(ATTACHMENTS, attachments).writeValueAsBytes(value);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("Cannot encode a value of " + describe(value) + " as JSON for type "
+					+ type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
+		}
+		int size = 4 + json.length;
+		for (byte[] attachment : attachments) {
+			size += 4 + attachment.length;
+		}
+		byte[] message = new byte[size];
+		Frame.putInt(message, 0, json.length);
+		System.arraycopy(json, 0, message, 4, json.length);
+		int offset = 4 + json.length;
+		for (byte[] attachment : attachments) {
+			Frame.putInt(message, offset, attachment.length);
+			System.arraycopy(attachment, 0, message, offset + 4, attachment.length);
+			offset += 4 + attachment.length;
+		}
+		return message;
+	}
+
+	/**
+	 * Encode a value of a plain (non-generic) type.
+	 * @param value the value, or {@code null}
+	 * @param type its declared type
+	 * @return the encoded message
+	 */
+	public byte[] encode(@Nullable Object value, Type type) {
+		return encode(value, javaType(type));
+	}
+
+	/**
+	 * Decode a message.
+	 * @param <T> the expected type
+	 * @param message the encoded message
+	 * @param type the expected type
+	 * @return the value, possibly {@code null}
+	 * @throws MessageDecodingException if the message is malformed or does not fit the
+	 * type
+	 */
+	public <T> @Nullable T decode(byte[] message, JavaType type) {
+		if (message.length < 4) {
+			throw new MessageDecodingException(
+					"Malformed message: " + message.length + " bytes is too short to hold the JSON length prefix");
+		}
+		int jsonLength = Frame.getInt(message, 0);
+		if (jsonLength < 0 || jsonLength > message.length - 4) {
+			throw new MessageDecodingException("Malformed message: JSON length " + Integer.toUnsignedString(jsonLength)
+					+ " does not fit in a message of " + message.length + " bytes");
+		}
+		List<byte[]> attachments = splitAttachments(message, 4 + jsonLength);
+		try {
+			return this.mapper.readerFor(type)
+				.withAttribute(ATTACHMENTS, attachments)
+				.readValue(message, 4, jsonLength);
+		}
+		catch (JacksonException ex) {
+			throw new MessageDecodingException(
+					"Malformed message for type " + type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
+		}
+		catch (RuntimeException ex) {
+			// A constructor or setter of the target type threw on the decoded values.
+			throw new MessageDecodingException(
+					"Could not build a " + type.toCanonical() + " from the message: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Decode a message into a plain (non-generic) type.
+	 * @param <T> the expected type
+	 * @param message the encoded message
+	 * @param type the expected type
+	 * @return the value, possibly {@code null}
+	 */
+	public <T> @Nullable T decode(byte[] message, Class<T> type) {
+		return decode(message, javaType(type));
+	}
+
+	private static List<byte[]> splitAttachments(byte[] message, int offset) {
+		List<byte[]> attachments = new ArrayList<>(0);
+		while (offset < message.length) {
+			if (message.length - offset < 4) {
+				throw new MessageDecodingException(
+						"Malformed message: a truncated attachment length at byte " + offset);
+			}
+			int length = Frame.getInt(message, offset);
+			if (length < 0 || length > message.length - offset - 4) {
+				throw new MessageDecodingException("Malformed message: attachment of "
+						+ Integer.toUnsignedString(length) + " bytes at byte " + offset + " overruns the message");
+			}
+			byte[] attachment = new byte[length];
+			System.arraycopy(message, offset + 4, attachment, 0, length);
+			attachments.add(attachment);
+			offset += 4 + length;
+		}
+		return attachments;
+	}
+
+	private static String describe(@Nullable Object value) {
+		return (value != null) ? value.getClass().getName() : "null";
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<byte[]> attachments(tools.jackson.databind.DatabindContext context) {
+		Object attachments = context.getAttribute(ATTACHMENTS);
+		if (attachments == null) {
+			throw new IllegalStateException("byte[] values are only supported through JsonCodec");
+		}
+		return (List<byte[]>) attachments;
+	}
+
+	/** Writes a byte array as the index of an attachment that carries its raw bytes. */
+	private static final class AttachmentSerializer extends ValueSerializer<byte[]> {
+
+		@Override
+		public void serialize(byte[] value, JsonGenerator generator, SerializationContext context) {
+			List<byte[]> attachments = attachments(context);
+			attachments.add(value);
+			generator.writeNumber(attachments.size() - 1);
+		}
+
+	}
+
+	/** Reads an attachment index back into the attachment's bytes. */
+	private static final class AttachmentDeserializer extends ValueDeserializer<byte[]> {
+
+		@Override
+		public byte[] deserialize(JsonParser parser, DeserializationContext context) {
+			if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+				return (byte[]) context.handleUnexpectedToken(byte[].class, parser);
+			}
+			List<byte[]> attachments = attachments(context);
+			int index = parser.getIntValue();
+			if (index < 0 || index >= attachments.size()) {
+				return (byte[]) context.reportInputMismatch(byte[].class, "byte[] attachment index " + index
+						+ " is out of range: the message has " + attachments.size() + " attachments");
+			}
+			return attachments.get(index);
+		}
+
+	}
+
+}

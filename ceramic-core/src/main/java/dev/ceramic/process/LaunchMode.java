@@ -1,0 +1,47 @@
+package dev.ceramic.process;
+
+import java.util.List;
+
+/**
+ * How the command line of a child JVM is built, so that the child can find the same
+ * classes as the parent however the parent was started: from a flat classpath (IDE, build
+ * tool, tests), from an executable jar ({@code java -jar app.jar}, where the child has to
+ * go through the jar's own launcher), or from an extracted jar.
+ */
+public interface LaunchMode {
+
+	/**
+	 * Build the command line.
+	 * @param javaExecutable the {@code java} executable
+	 * @param jvmArguments the options for the JVM, system properties included
+	 * @param mainClass the class whose {@code main} the child runs
+	 * @param arguments the arguments of {@code main}
+	 * @return the command line
+	 */
+	List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass, List<String> arguments);
+
+	/**
+	 * Return a human-readable description for logs and errors.
+	 * @return the description
+	 */
+	String describe();
+
+	/**
+	 * Return the launch mode for a flat classpath.
+	 * @param classpath the classpath, entries separated by the platform's path separator
+	 * @return the launch mode
+	 */
+	static LaunchMode classpath(String classpath) {
+		return new ClasspathLaunchMode(classpath);
+	}
+
+	/**
+	 * Return the launch mode that gives the child this JVM's own classpath
+	 * ({@code java.class.path}).
+	 * @return the launch mode
+	 */
+	static LaunchMode currentClasspath() {
+		return classpath(System.getProperty("java.class.path"));
+	}
+
+}

@@ -1,0 +1,310 @@
+package dev.ceramic.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a child process is started. Build one with {@link #builder()}; every setting has a
+ * default that suits a child of the current JVM.
+ */
+public final class ProcOptions {
+
+	/** The default time a child may take from launch to running its entry class. */
+	public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+	/**
+	 * The default time {@link Proc#close()} waits for the child to exit before killing
+	 * it.
+	 */
+	public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(2);
+
+	private final @Nullable String name;
+
+	private final Path javaExecutable;
+
+	private final List<String> jvmArguments;
+
+	private final Map<String, String> systemProperties;
+
+	private final boolean inheritEnvironment;
+
+	private final Map<String, String> environment;
+
+	private final Set<String> removedEnvironment;
+
+	private final @Nullable Path workingDirectory;
+
+	private final Duration startupTimeout;
+
+	private final Duration closeGrace;
+
+	private final LaunchMode launchMode;
+
+	private ProcOptions(Builder builder) {
+		this.name = builder.name;
+		this.javaExecutable = (builder.javaExecutable != null) ? builder.javaExecutable : currentJava();
+		this.jvmArguments = List.copyOf(builder.jvmArguments);
+		this.systemProperties = Map.copyOf(builder.systemProperties);
+		this.inheritEnvironment = builder.inheritEnvironment;
+		this.environment = Map.copyOf(builder.environment);
+		this.removedEnvironment = Set.copyOf(builder.removedEnvironment);
+		this.workingDirectory = builder.workingDirectory;
+		this.startupTimeout = builder.startupTimeout;
+		this.closeGrace = builder.closeGrace;
+		this.launchMode = (builder.launchMode != null) ? builder.launchMode : LaunchMode.currentClasspath();
+	}
+
+	/**
+	 * Return the default options.
+	 * @return the defaults
+	 */
+	public static ProcOptions defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Start building options.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Return the path of the running JVM's {@code java} executable.
+	 * @return the path
+	 */
+	public static Path currentJava() {
+		return Path.of(System.getProperty("java.home"), "bin", "java");
+	}
+
+	public @Nullable String name() {
+		return this.name;
+	}
+
+	public Path javaExecutable() {
+		return this.javaExecutable;
+	}
+
+	public List<String> jvmArguments() {
+		return this.jvmArguments;
+	}
+
+	public Map<String, String> systemProperties() {
+		return this.systemProperties;
+	}
+
+	public boolean inheritEnvironment() {
+		return this.inheritEnvironment;
+	}
+
+	public Map<String, String> environment() {
+		return this.environment;
+	}
+
+	public Set<String> removedEnvironment() {
+		return this.removedEnvironment;
+	}
+
+	public @Nullable Path workingDirectory() {
+		return this.workingDirectory;
+	}
+
+	public Duration startupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public Duration closeGrace() {
+		return this.closeGrace;
+	}
+
+	public LaunchMode launchMode() {
+		return this.launchMode;
+	}
+
+	/**
+	 * Builds {@link ProcOptions}.
+	 */
+	public static final class Builder {
+
+		private @Nullable String name;
+
+		private @Nullable Path javaExecutable;
+
+		private final List<String> jvmArguments = new ArrayList<>();
+
+		private final Map<String, String> systemProperties = new LinkedHashMap<>();
+
+		private boolean inheritEnvironment = true;
+
+		private final Map<String, String> environment = new LinkedHashMap<>();
+
+		private final Set<String> removedEnvironment = new LinkedHashSet<>();
+
+		private @Nullable Path workingDirectory;
+
+		private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+
+		private Duration closeGrace = DEFAULT_CLOSE_GRACE;
+
+		private @Nullable LaunchMode launchMode;
+
+		private Builder() {
+		}
+
+		/**
+		 * Set the name of the process, used in its logger name and in errors. Defaults to
+		 * the entry class's simple name.
+		 * @param name the name
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * Set the {@code java} executable. Defaults to the running JVM's.
+		 * @param javaExecutable the executable
+		 * @return this builder
+		 */
+		public Builder javaExecutable(Path javaExecutable) {
+			this.javaExecutable = javaExecutable;
+			return this;
+		}
+
+		/**
+		 * Add JVM options, such as {@code -Xmx64m}.
+		 * @param arguments the options
+		 * @return this builder
+		 */
+		public Builder jvmArguments(String... arguments) {
+			this.jvmArguments.addAll(List.of(arguments));
+			return this;
+		}
+
+		/**
+		 * Add JVM options.
+		 * @param arguments the options
+		 * @return this builder
+		 */
+		public Builder jvmArguments(List<String> arguments) {
+			this.jvmArguments.addAll(arguments);
+			return this;
+		}
+
+		/**
+		 * Set a system property of the child.
+		 * @param key the key
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder systemProperty(String key, String value) {
+			this.systemProperties.put(key, value);
+			return this;
+		}
+
+		/**
+		 * Set whether the child starts with this process's environment variables.
+		 * Defaults to {@code true}.
+		 * @param inherit whether to inherit
+		 * @return this builder
+		 */
+		public Builder inheritEnvironment(boolean inherit) {
+			this.inheritEnvironment = inherit;
+			return this;
+		}
+
+		/**
+		 * Set an environment variable of the child.
+		 * @param key the name
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder environment(String key, String value) {
+			this.environment.put(key, value);
+			this.removedEnvironment.remove(key);
+			return this;
+		}
+
+		/**
+		 * Remove an inherited environment variable from the child's environment.
+		 * @param key the name
+		 * @return this builder
+		 */
+		public Builder removeEnvironment(String key) {
+			this.removedEnvironment.add(key);
+			this.environment.remove(key);
+			return this;
+		}
+
+		/**
+		 * Set the child's working directory. Defaults to this process's.
+		 * @param directory the directory
+		 * @return this builder
+		 */
+		public Builder workingDirectory(Path directory) {
+			this.workingDirectory = directory;
+			return this;
+		}
+
+		/**
+		 * Set how long the child may take from launch until its entry class runs.
+		 * @param timeout the timeout
+		 * @return this builder
+		 */
+		public Builder startupTimeout(Duration timeout) {
+			this.startupTimeout = requirePositive(timeout, "startupTimeout");
+			return this;
+		}
+
+		/**
+		 * Set how long {@link Proc#close()} waits for the child to exit before killing
+		 * it.
+		 * @param grace the grace period
+		 * @return this builder
+		 */
+		public Builder closeGrace(Duration grace) {
+			if (grace.isNegative()) {
+				throw new IllegalArgumentException("closeGrace must not be negative, but was " + grace);
+			}
+			this.closeGrace = grace;
+			return this;
+		}
+
+		/**
+		 * Set how the child's command line is built. Defaults to this JVM's classpath.
+		 * @param launchMode the launch mode
+		 * @return this builder
+		 */
+		public Builder launchMode(LaunchMode launchMode) {
+			this.launchMode = launchMode;
+			return this;
+		}
+
+		/**
+		 * Build the options.
+		 * @return the options
+		 */
+		public ProcOptions build() {
+			return new ProcOptions(this);
+		}
+
+		private static Duration requirePositive(Duration duration, String name) {
+			if (duration.isZero() || duration.isNegative()) {
+				throw new IllegalArgumentException(name + " must be positive, but was " + duration);
+			}
+			return duration;
+		}
+
+	}
+
+}
