@@ -181,9 +181,19 @@ public final class Chan implements AutoCloseable {
 	 * @throws IllegalStateException if it was already taken or handed to a process
 	 */
 	public Chan peerEnd() {
+		return peerEnd(this.options);
+	}
+
+	/**
+	 * Take the other end of a channel made by {@link #open()} with its own options.
+	 * @param options the options of the other end
+	 * @return the other end
+	 * @throws IllegalStateException if it was already taken or handed to a process
+	 */
+	public Chan peerEnd(ChanOptions options) {
 		AFUNIXSocket theirs = detachPeerSocket();
 		try {
-			return new Chan(theirs, null, !this.arbiter, this.options, "peer");
+			return new Chan(theirs, null, !this.arbiter, options, "peer");
 		}
 		catch (IOException ex) {
 			throw new ChannelException("Could not use the peer end: " + ex.getMessage(), ex);
@@ -449,17 +459,20 @@ public final class Chan implements AutoCloseable {
 			this.lock.lock();
 			try {
 				this.receiverWaiting = true;
-				boolean checkedForLateFrames = false;
+				boolean readItMyself = false;
 				while (true) {
 					flush(replies);
 					throwIfClosed();
 					Frame message = this.incoming;
 					if (message != null && this.probe == null) {
-						// A message that another thread read earlier may have been
-						// withdrawn since;
-						// read what has already arrived before taking it.
-						if (!checkedForLateFrames && !this.reading && hasInput()) {
-							checkedForLateFrames = true;
+						// The sender may have withdrawn the message since (a CANCEL
+						// follows it), so
+						// decode what has already arrived before taking it. After reading
+						// the
+						// message itself, this thread needs to check only its buffer,
+						// which costs
+						// no system call.
+						if (!this.reading && (readItMyself ? this.reader.hasBufferedInput() : hasInput())) {
 							readAndDispatch(0, replies);
 							continue;
 						}
@@ -469,13 +482,12 @@ public final class Chan implements AutoCloseable {
 						flushAcknowledgement(replies);
 						return new Received(message.payload(), message.fds());
 					}
-					checkedForLateFrames = true;
 					long remaining = remaining(deadline);
 					if (remaining <= 0) {
 						throw new ChannelTimeoutException(
 								"No message arrived within the timeout; nothing was consumed and the channel is still open");
 					}
-					waitOrRead(remaining, replies);
+					readItMyself = waitOrRead(remaining, replies);
 				}
 			}
 			finally {
@@ -494,7 +506,7 @@ public final class Chan implements AutoCloseable {
 	 * Wait for something to change: read the socket if no other thread does, else wait
 	 * for the reading thread's signal. Called and returns with the lock held.
 	 */
-	private void waitOrRead(long remainingNanos, List<byte[]> replies) {
+	private boolean waitOrRead(long remainingNanos, List<byte[]> replies) {
 		if (this.reading) {
 			try {
 				this.changed.awaitNanos(remainingNanos);
@@ -503,10 +515,11 @@ public final class Chan implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				throw new ChannelException("Interrupted while waiting on " + this, ex);
 			}
-			return;
+			return false;
 		}
 		int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
 		readAndDispatch((remainingNanos == Long.MAX_VALUE) ? 0 : millis, replies);
+		return true;
 	}
 
 	/** Read one frame without the lock held, then act on it. */

@@ -53,11 +53,17 @@ final class FrameReader {
 	}
 
 	/**
-	 * Whether a call to {@link #read} could complete without waiting for the peer, as far
-	 * as can be seen without blocking.
+	 * Whether bytes of another frame were read from the socket but not decoded yet.
+	 */
+	boolean hasBufferedInput() {
+		return this.limit > this.position;
+	}
+
+	/**
+	 * Whether bytes of another frame have arrived, in the buffer or in the socket.
 	 */
 	boolean hasInput() throws IOException {
-		return this.limit > this.position || this.in.available() > 0;
+		return hasBufferedInput() || this.in.available() > 0;
 	}
 
 	/**
