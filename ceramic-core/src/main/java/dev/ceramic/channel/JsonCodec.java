@@ -16,6 +16,7 @@ import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,6 +79,8 @@ public final class JsonCodec {
 		JsonMapper mapper = JsonMapper.builder(factory)
 			.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+			// An object with no properties would silently arrive as an empty map.
+			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.addModule(rawBytes)
 			.build();
 		return new JsonCodec(mapper);
@@ -145,20 +148,35 @@ public final class JsonCodec {
 	 * type
 	 */
 	public <T> @Nullable T decode(byte[] message, JavaType type) {
-		if (message.length < 4) {
+		return decode(message, 0, message.length, type);
+	}
+
+	/**
+	 * Decode a message that occupies part of an array.
+	 * @param <T> the expected type
+	 * @param bytes the array
+	 * @param offset where the message starts
+	 * @param length the message's length
+	 * @param type the expected type
+	 * @return the value, possibly {@code null}
+	 * @throws MessageDecodingException if the message is malformed or does not fit the
+	 * type
+	 */
+	public <T> @Nullable T decode(byte[] bytes, int offset, int length, JavaType type) {
+		if (length < 4) {
 			throw new MessageDecodingException(
-					"Malformed message: " + message.length + " bytes is too short to hold the JSON length prefix");
+					"Malformed message: " + length + " bytes is too short to hold the JSON length prefix");
 		}
-		int jsonLength = Frame.getInt(message, 0);
-		if (jsonLength < 0 || jsonLength > message.length - 4) {
+		int jsonLength = Frame.getInt(bytes, offset);
+		if (jsonLength < 0 || jsonLength > length - 4) {
 			throw new MessageDecodingException("Malformed message: JSON length " + Integer.toUnsignedString(jsonLength)
-					+ " does not fit in a message of " + message.length + " bytes");
+					+ " does not fit in a message of " + length + " bytes");
 		}
-		List<byte[]> attachments = splitAttachments(message, 4 + jsonLength);
+		List<byte[]> attachments = splitAttachments(bytes, offset + 4 + jsonLength, offset + length);
 		try {
 			return this.mapper.readerFor(type)
 				.withAttribute(ATTACHMENTS, attachments)
-				.readValue(message, 4, jsonLength);
+				.readValue(bytes, offset + 4, jsonLength);
 		}
 		catch (JacksonException ex) {
 			throw new MessageDecodingException(
@@ -182,20 +200,20 @@ public final class JsonCodec {
 		return decode(message, javaType(type));
 	}
 
-	private static List<byte[]> splitAttachments(byte[] message, int offset) {
+	private static List<byte[]> splitAttachments(byte[] bytes, int offset, int end) {
 		List<byte[]> attachments = new ArrayList<>(0);
-		while (offset < message.length) {
-			if (message.length - offset < 4) {
+		while (offset < end) {
+			if (end - offset < 4) {
 				throw new MessageDecodingException(
 						"Malformed message: a truncated attachment length at byte " + offset);
 			}
-			int length = Frame.getInt(message, offset);
-			if (length < 0 || length > message.length - offset - 4) {
+			int length = Frame.getInt(bytes, offset);
+			if (length < 0 || length > end - offset - 4) {
 				throw new MessageDecodingException("Malformed message: attachment of "
 						+ Integer.toUnsignedString(length) + " bytes at byte " + offset + " overruns the message");
 			}
 			byte[] attachment = new byte[length];
-			System.arraycopy(message, offset + 4, attachment, 0, length);
+			System.arraycopy(bytes, offset + 4, attachment, 0, length);
 			attachments.add(attachment);
 			offset += 4 + length;
 		}

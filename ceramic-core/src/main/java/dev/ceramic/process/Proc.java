@@ -306,6 +306,18 @@ public final class Proc implements AutoCloseable {
 	}
 
 	/**
+	 * Wait until the child's standard output and error have been read to their end, which
+	 * happens soon after it exits, so that {@link #recentErrorOutput()} holds its last
+	 * words.
+	 * @param timeout how long to wait at most
+	 */
+	public void awaitOutputEnd(Duration timeout) {
+		long millis = timeout.toMillis();
+		this.stderr.awaitEnd(millis);
+		this.stdout.awaitEnd(millis);
+	}
+
+	/**
 	 * Return the child's last lines of standard output, oldest first.
 	 * @return the lines
 	 */

@@ -1,0 +1,30 @@
+package dev.ceramic.pool;
+
+/**
+ * The service implementation threw an exception whose type the caller does not get back
+ * as itself (it is not declared by the method and is not a standard JDK runtime
+ * exception). It carries the original class name, message and stack trace; the cause
+ * chain is made of further {@code RemoteServiceException}s. The worker is fine and keeps
+ * serving.
+ */
+public class RemoteServiceException extends CeramicException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String remoteClassName;
+
+	public RemoteServiceException(String poolName, long workerPid, String remoteClassName, String message,
+			Throwable cause) {
+		super(poolName, workerPid, message, cause);
+		this.remoteClassName = remoteClassName;
+	}
+
+	/**
+	 * Return the class name of the exception the implementation threw.
+	 * @return the class name; the class itself is never loaded by the caller
+	 */
+	public String remoteClassName() {
+		return this.remoteClassName;
+	}
+
+}

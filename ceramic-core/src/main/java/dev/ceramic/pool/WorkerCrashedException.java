@@ -1,0 +1,69 @@
+package dev.ceramic.pool;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The worker running the call died (a crash in native code, {@code System.exit}, an
+ * out-of-memory exit, a kill from outside) or broke the protocol and was killed. The
+ * worker is replaced; the call may or may not have had effects before the worker died.
+ */
+public class WorkerCrashedException extends CeramicException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final @Nullable Integer exitStatus;
+
+	private final @Nullable String signal;
+
+	private final List<String> lastErrorLines;
+
+	private final @Nullable String fatalErrorSummary;
+
+	public WorkerCrashedException(String poolName, long workerPid, String message, @Nullable Integer exitStatus,
+			@Nullable String signal, List<String> lastErrorLines, @Nullable String fatalErrorSummary,
+			@Nullable Throwable cause) {
+		super(poolName, workerPid, message, cause);
+		this.exitStatus = exitStatus;
+		this.signal = signal;
+		this.lastErrorLines = List.copyOf(lastErrorLines);
+		this.fatalErrorSummary = fatalErrorSummary;
+	}
+
+	/**
+	 * Return the worker's exit status, if it exited.
+	 * @return the exit status: the exit code, or 128 plus the signal number
+	 */
+	public OptionalInt exitStatus() {
+		return (this.exitStatus != null) ? OptionalInt.of(this.exitStatus) : OptionalInt.empty();
+	}
+
+	/**
+	 * Return the name of the signal that killed the worker, such as {@code SIGKILL}, or
+	 * {@code SIGABRT} for a JVM that aborted after a fatal error.
+	 * @return the signal name, or {@code null} if it exited normally or is not known
+	 */
+	public @Nullable String signal() {
+		return this.signal;
+	}
+
+	/**
+	 * Return the worker's last lines of standard error.
+	 * @return the lines, oldest first
+	 */
+	public List<String> lastErrorLines() {
+		return this.lastErrorLines;
+	}
+
+	/**
+	 * Return the summary of the JVM's fatal error log ({@code hs_err_pid*.log}) when the
+	 * worker wrote one: the signal and the problematic frame.
+	 * @return the summary, or {@code null}
+	 */
+	public @Nullable String fatalErrorSummary() {
+		return this.fatalErrorSummary;
+	}
+
+}

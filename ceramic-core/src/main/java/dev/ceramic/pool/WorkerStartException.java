@@ -1,0 +1,18 @@
+package dev.ceramic.pool;
+
+/**
+ * A worker could not start: its JVM failed to launch or exited during start-up, its
+ * services could not be made, or it did not greet the application within
+ * {@code startup-timeout}. The message says which, with the worker's last lines of
+ * standard error. Callers see it as the cause of a {@link CallRejectedException} once the
+ * pool has failed.
+ */
+public class WorkerStartException extends CeramicException {
+
+	private static final long serialVersionUID = 1L;
+
+	public WorkerStartException(String poolName, long workerPid, String message, Throwable cause) {
+		super(poolName, workerPid, message, cause);
+	}
+
+}

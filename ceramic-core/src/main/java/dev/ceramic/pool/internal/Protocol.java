@@ -1,0 +1,253 @@
+package dev.ceramic.pool.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.MessageDecodingException;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
+
+/**
+ * The invocation protocol between the application and a worker, one {@code Chan} message
+ * per step. Every message starts with a one-byte kind.
+ *
+ * <pre>
+ * worker -> app   HELLO           json {protocol, pid, fingerprint}
+ * worker -> app   STARTUP_FAILED  json RemoteError
+ * app -> worker   CALL            u32 callId, u32 methodId, u16 argc, argc x (u32 length, value)
+ * worker -> app   RESULT          u32 callId, value
+ * worker -> app   ERROR           u32 callId, json RemoteError
+ * app -> worker   GOODBYE
+ * </pre>
+ *
+ * Values are {@link JsonCodec} messages, typed on both sides by the method's generic
+ * signature.
+ */
+public final class Protocol {
+
+	/** The protocol version a worker announces in its HELLO. */
+	public static final int VERSION = 1;
+
+	static final byte HELLO = 'H';
+
+	static final byte STARTUP_FAILED = 'F';
+
+	static final byte CALL = 'C';
+
+	static final byte RESULT = 'R';
+
+	static final byte ERROR = 'E';
+
+	static final byte GOODBYE = 'G';
+
+	private static final int CALL_HEADER = 1 + 4 + 4 + 2;
+
+	private Protocol() {
+	}
+
+	static byte kind(byte[] message) {
+		if (message.length == 0) {
+			throw new ProtocolException("an empty message");
+		}
+		return message[0];
+	}
+
+	static String kindName(byte kind) {
+		return switch (kind) {
+			case HELLO -> "HELLO";
+			case STARTUP_FAILED -> "STARTUP_FAILED";
+			case CALL -> "CALL";
+			case RESULT -> "RESULT";
+			case ERROR -> "ERROR";
+			case GOODBYE -> "GOODBYE";
+			default -> "unknown kind " + (kind & 0xff);
+		};
+	}
+
+	static byte[] json(byte kind, JsonCodec codec, Object value) {
+		byte[] body = codec.encode(value, value.getClass());
+		byte[] message = new byte[1 + body.length];
+		message[0] = kind;
+		System.arraycopy(body, 0, message, 1, body.length);
+		return message;
+	}
+
+	static <T> T readJson(byte[] message, JsonCodec codec, Class<T> type) {
+		T value = codec.decode(message, 1, message.length - 1, codec.javaType(type));
+		if (value == null) {
+			throw new ProtocolException("a " + kindName(message[0]) + " message without content");
+		}
+		return value;
+	}
+
+	/**
+	 * Encode a call.
+	 * @param callId the call's id, echoed in its reply
+	 * @param methodId the method's id in the {@link MethodTable}
+	 * @param arguments each argument, encoded
+	 * @return the message
+	 */
+	public static byte[] call(int callId, int methodId, byte[][] arguments) {
+		int size = CALL_HEADER;
+		for (byte[] argument : arguments) {
+			size += 4 + argument.length;
+		}
+		ByteBuffer buffer = ByteBuffer.allocate(size);
+		buffer.put(CALL).putInt(callId).putInt(methodId).putShort((short) arguments.length);
+		for (byte[] argument : arguments) {
+			buffer.putInt(argument.length).put(argument);
+		}
+		return buffer.array();
+	}
+
+	static DecodedCall readCall(byte[] message, MethodTable table, JsonCodec codec) {
+		if (message.length < CALL_HEADER) {
+			throw new ProtocolException("a truncated CALL message of " + message.length + " bytes");
+		}
+		ByteBuffer buffer = ByteBuffer.wrap(message);
+		buffer.get();
+		int callId = buffer.getInt();
+		int methodId = buffer.getInt();
+		int argc = buffer.getShort() & 0xffff;
+		MethodTable.Entry entry = table.byId(methodId);
+		if (entry == null) {
+			throw new ProtocolException("a CALL of unknown method id " + methodId);
+		}
+		if (argc != entry.parameterTypes().length) {
+			throw new ProtocolException("a CALL of " + entry.describe() + " with " + argc + " arguments");
+		}
+		Object[] arguments = new Object[argc];
+		for (int i = 0; i < argc; i++) {
+			if (buffer.remaining() < 4) {
+				throw new ProtocolException("a CALL truncated before argument " + i);
+			}
+			int length = buffer.getInt();
+			if (length < 0 || length > buffer.remaining()) {
+				throw new ProtocolException("a CALL whose argument " + i + " overruns the message");
+			}
+			try {
+				arguments[i] = codec.decode(message, buffer.position(), length, entry.parameterTypes()[i]);
+			}
+			catch (MessageDecodingException ex) {
+				throw new IllegalArgumentException("Argument " + i + " of " + entry.describe()
+						+ " could not be decoded in the worker: " + ex.getMessage(), ex);
+			}
+			buffer.position(buffer.position() + length);
+		}
+		return new DecodedCall(callId, entry, arguments);
+	}
+
+	static byte[] result(int callId, byte[] value) {
+		ByteBuffer buffer = ByteBuffer.allocate(5 + value.length);
+		buffer.put(RESULT).putInt(callId).put(value);
+		return buffer.array();
+	}
+
+	static byte[] error(int callId, JsonCodec codec, RemoteError error) {
+		byte[] body = codec.encode(error, RemoteError.class);
+		ByteBuffer buffer = ByteBuffer.allocate(5 + body.length);
+		buffer.put(ERROR).putInt(callId).put(body);
+		return buffer.array();
+	}
+
+	static byte[] goodbye() {
+		return new byte[] { GOODBYE };
+	}
+
+	/**
+	 * Read the reply to a call.
+	 * @param message the message
+	 * @param callId the id of the call it must answer
+	 * @param returnType the method's return type
+	 * @param codec the codec
+	 * @return the reply
+	 * @throws ProtocolException if it is no reply to that call or is malformed
+	 */
+	static Reply readReply(byte[] message, int callId, JavaType returnType, JsonCodec codec) {
+		byte kind = kind(message);
+		if (kind != RESULT && kind != ERROR) {
+			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");
+		}
+		if (message.length < 5) {
+			throw new ProtocolException("a truncated " + kindName(kind) + " message");
+		}
+		int repliedTo = ByteBuffer.wrap(message, 1, 4).getInt();
+		if (repliedTo != callId) {
+			throw new ProtocolException("a reply to call " + repliedTo + " where the reply to call " + callId
+					+ " was due (an out-of-order reply)");
+		}
+		try {
+			if (kind == RESULT) {
+				return new Reply(codec.decode(message, 5, message.length - 5, returnType), null);
+			}
+			RemoteError error = codec.decode(message, 5, message.length - 5, codec.javaType(RemoteError.class));
+			if (error == null) {
+				throw new ProtocolException("an ERROR reply without content");
+			}
+			return new Reply(null, error);
+		}
+		catch (MessageDecodingException ex) {
+			throw new ProtocolException("a malformed " + kindName(kind) + " reply: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Encode each argument of a call with its parameter's declared type.
+	 * @param entry the method
+	 * @param arguments the arguments, or {@code null} for none
+	 * @param codec the codec
+	 * @return the encoded arguments
+	 * @throws IllegalArgumentException naming the parameter that cannot be encoded
+	 */
+	public static byte[][] encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec) {
+		int count = (arguments != null) ? arguments.length : 0;
+		byte[][] encoded = new byte[count][];
+		for (int i = 0; i < count; i++) {
+			try {
+				encoded[i] = codec.encode(arguments[i], entry.parameterTypes()[i]);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						"Parameter " + i + " ('" + entry.method().getParameters()[i].getName() + "') of "
+								+ entry.describe() + " cannot be sent to a worker: " + ex.getMessage(),
+						ex);
+			}
+		}
+		return encoded;
+	}
+
+	/**
+	 * A call as the worker decoded it.
+	 *
+	 * @param callId the call's id
+	 * @param entry the method
+	 * @param arguments the arguments
+	 */
+	record DecodedCall(int callId, MethodTable.Entry entry, Object[] arguments) {
+
+	}
+
+	/**
+	 * A worker's reply: a value or an error.
+	 *
+	 * @param value the value, when the call returned
+	 * @param error the error, when the implementation threw
+	 */
+	public record Reply(@Nullable Object value, @Nullable RemoteError error) {
+
+	}
+
+	/**
+	 * The worker's greeting.
+	 *
+	 * @param protocol the protocol version it speaks
+	 * @param pid its pid
+	 * @param fingerprint its {@link MethodTable#fingerprint()}
+	 */
+	record Hello(int protocol, long pid, String fingerprint) {
+
+	}
+
+}

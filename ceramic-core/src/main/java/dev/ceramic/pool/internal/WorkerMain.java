@@ -1,0 +1,131 @@
+package dev.ceramic.pool.internal;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.ceramic.channel.Chan;
+import dev.ceramic.channel.ChannelClosedException;
+import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.pool.ServiceFactory;
+import dev.ceramic.process.ProcMain;
+
+/**
+ * The entry point of a worker JVM. It makes the pool's services with the configured
+ * {@link ServiceFactory}, greets the application, then serves calls one at a time until
+ * it is told goodbye or the channel closes. A service that throws, even a
+ * {@link StackOverflowError}, fails only its own call: the error goes back as data and
+ * the worker keeps serving.
+ */
+public final class WorkerMain implements ProcMain {
+
+	/** System property: the pool's name. */
+	public static final String POOL_PROPERTY = "ceramic.worker.pool";
+
+	/**
+	 * System property: the services, as {@code interface=implementation} pairs joined by
+	 * commas.
+	 */
+	public static final String SERVICES_PROPERTY = "ceramic.worker.services";
+
+	/** System property: the {@link ServiceFactory} class. */
+	public static final String FACTORY_PROPERTY = "ceramic.worker.factory";
+
+	/** System property: the maximum nesting depth of values. */
+	public static final String MAX_NESTING_DEPTH_PROPERTY = "ceramic.worker.max-nesting-depth";
+
+	@Override
+	public void run(Chan chan) throws Exception {
+		JsonCodec codec = JsonCodec.create(
+				Integer.getInteger(MAX_NESTING_DEPTH_PROPERTY, JsonCodec.DEFAULT_MAX_NESTING_DEPTH),
+				JsonCodec.DEFAULT_MAX_STRING_LENGTH);
+		ServiceFactory factory;
+		List<Object> services;
+		MethodTable table;
+		try {
+			ClassLoader loader = WorkerMain.class.getClassLoader();
+			List<Class<?>> interfaces = new ArrayList<>();
+			List<Class<?>> implementations = new ArrayList<>();
+			for (String pair : System.getProperty(SERVICES_PROPERTY, "").split(",")) {
+				String[] names = pair.split("=", 2);
+				if (names.length != 2) {
+					throw new IllegalStateException("Malformed " + SERVICES_PROPERTY + " entry '" + pair + "'");
+				}
+				interfaces.add(Class.forName(names[0], false, loader));
+				implementations.add(Class.forName(names[1], false, loader));
+			}
+			factory = (ServiceFactory) Class.forName(System.getProperty(FACTORY_PROPERTY), true, loader)
+				.getDeclaredConstructor()
+				.newInstance();
+			services = factory.createServices(implementations);
+			for (int i = 0; i < services.size(); i++) {
+				if (!interfaces.get(i).isInstance(services.get(i))) {
+					throw new IllegalStateException(
+							implementations.get(i).getName() + " does not implement " + interfaces.get(i).getName());
+				}
+			}
+			table = MethodTable.of(interfaces, codec);
+			table.makeAccessible();
+		}
+		catch (Throwable ex) {
+			chan.send(Protocol.json(Protocol.STARTUP_FAILED, codec, RemoteError.of(ex)));
+			return;
+		}
+		chan.send(Protocol.json(Protocol.HELLO, codec,
+				new Protocol.Hello(Protocol.VERSION, ProcessHandle.current().pid(), table.fingerprint())));
+		try {
+			serve(chan, codec, table, services);
+		}
+		finally {
+			factory.close();
+		}
+	}
+
+	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services) {
+		while (true) {
+			byte[] message;
+			try {
+				message = chan.recv();
+			}
+			catch (ChannelClosedException ex) {
+				return;
+			}
+			byte kind = Protocol.kind(message);
+			if (kind == Protocol.GOODBYE) {
+				return;
+			}
+			if (kind != Protocol.CALL) {
+				throw new ProtocolException("The application sent a " + Protocol.kindName(kind) + " message");
+			}
+			int callId = callIdOf(message);
+			byte[] reply;
+			try {
+				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
+				Object result = invoke(call, services.get(call.entry().serviceIndex()));
+				reply = Protocol.result(callId, codec.encode(result, call.entry().returnType()));
+			}
+			catch (Throwable ex) {
+				reply = Protocol.error(callId, codec, RemoteError.of(ex));
+			}
+			chan.send(reply);
+		}
+	}
+
+	private static Object invoke(Protocol.DecodedCall call, Object service) throws Throwable {
+		try {
+			return call.entry().method().invoke(service, call.arguments());
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
+	}
+
+	private static int callIdOf(byte[] message) {
+		if (message.length < 5) {
+			throw new ProtocolException("The application sent a truncated CALL message");
+		}
+		return ((message[1] & 0xff) << 24) | ((message[2] & 0xff) << 16) | ((message[3] & 0xff) << 8)
+				| (message[4] & 0xff);
+	}
+
+}
