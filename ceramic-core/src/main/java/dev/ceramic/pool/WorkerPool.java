@@ -83,6 +83,8 @@ public final class WorkerPool implements AutoCloseable {
 
 	private final List<PoolListener> listeners;
 
+	private final List<CallInterceptor> interceptors;
+
 	private final Path errorDirectory;
 
 	private final ExecutorService launcher;
@@ -131,6 +133,7 @@ public final class WorkerPool implements AutoCloseable {
 		this.table = MethodTable.of(this.interfaces, this.codec);
 		this.methodTimeouts = methodTimeouts(this.table, this.interfaces.size(), this.settings.callTimeout());
 		this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
+		this.interceptors = List.copyOf(builder.interceptors);
 		this.errorDirectory = createErrorDirectory(this.settings.name());
 		this.launcher = Executors.newCachedThreadPool(daemonThreads("ceramic-" + this.settings.name() + "-start"));
 		this.timer = Executors
@@ -263,13 +266,31 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Run one call in a worker. Proxies call this; it is public only for them.
+	 * Run one call in a worker, through the interceptors. Proxies call this; it is public
+	 * only for them.
 	 * @param entry the method
 	 * @param arguments the arguments
 	 * @return the result
 	 * @throws Throwable what the call threw, translated for the caller
 	 */
 	public @Nullable Object invoke(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
+		if (this.interceptors.isEmpty()) {
+			return call(entry, arguments);
+		}
+		CallInterceptor.ServiceCall call = new CallInterceptor.ServiceCall(name(), entry.serviceInterface(),
+				entry.method());
+		return intercept(0, call, entry, arguments);
+	}
+
+	private @Nullable Object intercept(int index, CallInterceptor.ServiceCall call, MethodTable.Entry entry,
+			Object @Nullable [] arguments) throws Throwable {
+		if (index == this.interceptors.size()) {
+			return call(entry, arguments);
+		}
+		return this.interceptors.get(index).intercept(call, () -> intercept(index + 1, call, entry, arguments));
+	}
+
+	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
 		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec);
 		Duration timeout = timeoutFor(entry);
 		Worker worker = lease();
@@ -820,6 +841,8 @@ public final class WorkerPool implements AutoCloseable {
 
 		private final List<PoolListener> listeners = new ArrayList<>();
 
+		private final List<CallInterceptor> interceptors = new ArrayList<>();
+
 		private Builder(WorkerPoolSettings settings) {
 			this.settings = settings;
 		}
@@ -863,6 +886,16 @@ public final class WorkerPool implements AutoCloseable {
 		 */
 		public Builder listener(PoolListener listener) {
 			this.listeners.add(listener);
+			return this;
+		}
+
+		/**
+		 * Add an interceptor around every call.
+		 * @param interceptor the interceptor
+		 * @return this builder
+		 */
+		public Builder interceptor(CallInterceptor interceptor) {
+			this.interceptors.add(interceptor);
 			return this;
 		}
 
