@@ -1,0 +1,117 @@
+package dev.ceramic.spring.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration properties of ceramic's worker pools.
+ *
+ * <p>
+ * The class validates itself: each pool's settings, merged with {@code ceramic.defaults},
+ * are checked at start-up, and every message names the key to change.
+ */
+@Validated
+@ConfigurationProperties("ceramic")
+public class CeramicProperties implements Validator {
+
+	/**
+	 * Where @OutOfProcess services run. "in-process" runs them in the application itself,
+	 * for fast tests: isolation is lost.
+	 */
+	private Mode mode = Mode.OUT_OF_PROCESS;
+
+	/**
+	 * Whether application start-up waits until every pool has min-workers ready, which
+	 * holds readiness back until then.
+	 */
+	private boolean waitForWorkers = true;
+
+	/**
+	 * Settings every pool inherits unless it sets its own.
+	 */
+	@NestedConfigurationProperty
+	private PoolProperties defaults = new PoolProperties();
+
+	/**
+	 * Settings of each pool, by pool name.
+	 */
+	private Map<String, PoolProperties> pools = new LinkedHashMap<>();
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public boolean isWaitForWorkers() {
+		return this.waitForWorkers;
+	}
+
+	public void setWaitForWorkers(boolean waitForWorkers) {
+		this.waitForWorkers = waitForWorkers;
+	}
+
+	public PoolProperties getDefaults() {
+		return this.defaults;
+	}
+
+	public void setDefaults(PoolProperties defaults) {
+		this.defaults = defaults;
+	}
+
+	public Map<String, PoolProperties> getPools() {
+		return this.pools;
+	}
+
+	public void setPools(Map<String, PoolProperties> pools) {
+		this.pools = pools;
+	}
+
+	/**
+	 * Return the effective settings of a pool: its own, then {@code ceramic.defaults},
+	 * then the built-in defaults.
+	 * @param name the pool's name
+	 * @return the merged settings
+	 */
+	public PoolProperties effective(String name) {
+		PoolProperties own = this.pools.getOrDefault(name, new PoolProperties());
+		return own.inheritFrom(this.defaults.inheritFrom(PoolProperties.builtInDefaults()));
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return CeramicProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		CeramicProperties properties = (CeramicProperties) target;
+		PoolValidator.validate("defaults", "ceramic.defaults",
+				properties.defaults.inheritFrom(PoolProperties.builtInDefaults()), errors);
+		properties.pools.keySet()
+			.forEach((name) -> PoolValidator.validate("pools[" + name + "]", "ceramic.pools." + name,
+					properties.effective(name), errors));
+	}
+
+	/**
+	 * Where {@code @OutOfProcess} services run.
+	 */
+	public enum Mode {
+
+		/** In pools of worker JVMs: the point of ceramic. */
+		OUT_OF_PROCESS,
+
+		/** In the application itself, for fast tests. Isolation is lost. */
+		IN_PROCESS
+
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.ceramic.spring.autoconfigure;
+
+/**
+ * An {@code @OutOfProcess} service or a pool is set up in a way that cannot work. The
+ * {@link OutOfProcessFailureAnalyzer} turns it into a start-up report that says what to
+ * change.
+ */
+public class OutOfProcessConfigurationException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String action;
+
+	public OutOfProcessConfigurationException(String description, String action) {
+		super(description);
+		this.action = action;
+	}
+
+	public OutOfProcessConfigurationException(String description, String action, Throwable cause) {
+		super(description, cause);
+		this.action = action;
+	}
+
+	/**
+	 * Return what to change.
+	 * @return the action
+	 */
+	public String action() {
+		return this.action;
+	}
+
+}

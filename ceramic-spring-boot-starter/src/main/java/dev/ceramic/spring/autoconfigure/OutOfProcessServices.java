@@ -1,0 +1,15 @@
+package dev.ceramic.spring.autoconfigure;
+
+import java.util.List;
+
+/**
+ * Every {@code @OutOfProcess} service the scan found, held as a bean for the pools to be
+ * built from.
+ *
+ * @param services the services
+ */
+public record OutOfProcessServices(List<OutOfProcessService> services) {
+
+	static final String BEAN_NAME = OutOfProcessServices.class.getName();
+
+}

@@ -1,0 +1,355 @@
+package dev.ceramic.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.ceramic.pool.WorkerPoolSettings;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of one worker pool, under {@code ceramic.pools.<name>}, or of all pools, under
+ * {@code ceramic.defaults}. A setting a pool leaves unset is inherited from
+ * {@code ceramic.defaults}, and from the built-in default when that is unset too. Maps
+ * are merged key by key; lists are replaced.
+ */
+public class PoolProperties {
+
+	/**
+	 * Number of workers kept running, started in parallel when the application starts.
+	 */
+	private @Nullable Integer minWorkers;
+
+	/**
+	 * Maximum number of workers the pool grows to under load.
+	 */
+	private @Nullable Integer maxWorkers;
+
+	/**
+	 * How long a call waits for a free worker before it is rejected.
+	 */
+	private @Nullable Duration acquireTimeout;
+
+	/**
+	 * Maximum number of calls that may wait for a worker at once; further calls are
+	 * rejected at once.
+	 */
+	private @Nullable Integer maxQueuedCalls;
+
+	/**
+	 * Deadline of each call. When it passes, the worker is killed and replaced, and the
+	 * caller gets a CallTimeoutException.
+	 */
+	private @Nullable Duration callTimeout;
+
+	/**
+	 * Number of calls after which a worker is replaced (with 10% jitter), or 0 for never.
+	 */
+	private @Nullable Long maxCallsPerWorker;
+
+	/**
+	 * Idle time after which workers above min-workers stop.
+	 */
+	private @Nullable Duration idleTimeout;
+
+	/**
+	 * Resident memory past which a worker is replaced after its call, or 0 for no limit.
+	 */
+	private @Nullable DataSize maxWorkerMemory;
+
+	/**
+	 * How long a worker may take to start, Spring context included.
+	 */
+	private @Nullable Duration startupTimeout;
+
+	/**
+	 * How long shutdown waits for calls in flight before it kills workers.
+	 */
+	private @Nullable Duration shutdownGrace;
+
+	/**
+	 * Options for the worker JVMs, such as -Xmx128m.
+	 */
+	private @Nullable List<String> jvmArgs;
+
+	/**
+	 * Java installation for the workers. Defaults to the application's own.
+	 */
+	private @Nullable Path javaHome;
+
+	/**
+	 * System properties of the worker JVMs.
+	 */
+	private @Nullable Map<String, String> systemProperties;
+
+	/**
+	 * Environment variables to set for the workers.
+	 */
+	private @Nullable Map<String, String> environment;
+
+	/**
+	 * Whether workers inherit the application's environment variables.
+	 */
+	private @Nullable Boolean inheritEnvironment;
+
+	/**
+	 * Working directory of the workers. Defaults to the application's.
+	 */
+	private @Nullable Path workingDirectory;
+
+	/**
+	 * Largest message between the application and a worker, either way.
+	 */
+	private @Nullable DataSize maxFrameSize;
+
+	/**
+	 * Deepest nesting of objects and arrays in arguments and results.
+	 */
+	private @Nullable Integer maxNestingDepth;
+
+	/**
+	 * Return the built-in defaults, which {@code ceramic.defaults} overrides.
+	 * @return the built-in defaults
+	 */
+	static PoolProperties builtInDefaults() {
+		PoolProperties defaults = new PoolProperties();
+		defaults.minWorkers = 1;
+		defaults.maxWorkers = 4;
+		defaults.acquireTimeout = Duration.ofSeconds(5);
+		defaults.maxQueuedCalls = 100;
+		defaults.callTimeout = Duration.ofSeconds(30);
+		defaults.maxCallsPerWorker = 0L;
+		defaults.idleTimeout = Duration.ofMinutes(5);
+		defaults.maxWorkerMemory = DataSize.ofBytes(0);
+		defaults.startupTimeout = Duration.ofSeconds(30);
+		defaults.shutdownGrace = Duration.ofSeconds(10);
+		defaults.jvmArgs = List.of();
+		defaults.systemProperties = Map.of();
+		defaults.environment = Map.of();
+		defaults.inheritEnvironment = true;
+		defaults.maxFrameSize = DataSize.ofMegabytes(64);
+		defaults.maxNestingDepth = 64;
+		return defaults;
+	}
+
+	/**
+	 * Return these settings with every unset one taken from {@code fallback}.
+	 * @param fallback the settings to inherit from
+	 * @return the merged settings
+	 */
+	PoolProperties inheritFrom(PoolProperties fallback) {
+		PoolProperties merged = new PoolProperties();
+		merged.minWorkers = pick(this.minWorkers, fallback.minWorkers);
+		merged.maxWorkers = pick(this.maxWorkers, fallback.maxWorkers);
+		merged.acquireTimeout = pick(this.acquireTimeout, fallback.acquireTimeout);
+		merged.maxQueuedCalls = pick(this.maxQueuedCalls, fallback.maxQueuedCalls);
+		merged.callTimeout = pick(this.callTimeout, fallback.callTimeout);
+		merged.maxCallsPerWorker = pick(this.maxCallsPerWorker, fallback.maxCallsPerWorker);
+		merged.idleTimeout = pick(this.idleTimeout, fallback.idleTimeout);
+		merged.maxWorkerMemory = pick(this.maxWorkerMemory, fallback.maxWorkerMemory);
+		merged.startupTimeout = pick(this.startupTimeout, fallback.startupTimeout);
+		merged.shutdownGrace = pick(this.shutdownGrace, fallback.shutdownGrace);
+		merged.jvmArgs = pick(this.jvmArgs, fallback.jvmArgs);
+		merged.javaHome = pick(this.javaHome, fallback.javaHome);
+		merged.systemProperties = mergeMaps(fallback.systemProperties, this.systemProperties);
+		merged.environment = mergeMaps(fallback.environment, this.environment);
+		merged.inheritEnvironment = pick(this.inheritEnvironment, fallback.inheritEnvironment);
+		merged.workingDirectory = pick(this.workingDirectory, fallback.workingDirectory);
+		merged.maxFrameSize = pick(this.maxFrameSize, fallback.maxFrameSize);
+		merged.maxNestingDepth = pick(this.maxNestingDepth, fallback.maxNestingDepth);
+		return merged;
+	}
+
+	/**
+	 * Build the core settings from fully merged properties.
+	 * @param name the pool's name
+	 * @return the settings builder, for the caller to add to
+	 * @throws IllegalArgumentException naming the first invalid setting
+	 */
+	WorkerPoolSettings.Builder toSettings(String name) {
+		return WorkerPoolSettings.builder(name)
+			.minWorkers(this.minWorkers)
+			.maxWorkers(this.maxWorkers)
+			.acquireTimeout(this.acquireTimeout)
+			.maxQueuedCalls(this.maxQueuedCalls)
+			.callTimeout(this.callTimeout)
+			.maxCallsPerWorker(this.maxCallsPerWorker)
+			.idleTimeout(this.idleTimeout)
+			.maxWorkerMemory(this.maxWorkerMemory.toBytes())
+			.startupTimeout(this.startupTimeout)
+			.shutdownGrace(this.shutdownGrace)
+			.jvmArguments(this.jvmArgs)
+			.javaHome(this.javaHome)
+			.systemProperties(this.systemProperties)
+			.environment(this.environment)
+			.inheritEnvironment(this.inheritEnvironment)
+			.workingDirectory(this.workingDirectory)
+			.maxFrameSize((int) Math.min(Integer.MAX_VALUE, this.maxFrameSize.toBytes()))
+			.maxNestingDepth(this.maxNestingDepth);
+	}
+
+	private static <T> @Nullable T pick(@Nullable T value, @Nullable T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	private static Map<String, String> mergeMaps(@Nullable Map<String, String> base,
+			@Nullable Map<String, String> override) {
+		Map<String, String> merged = new LinkedHashMap<>();
+		if (base != null) {
+			merged.putAll(base);
+		}
+		if (override != null) {
+			merged.putAll(override);
+		}
+		return merged;
+	}
+
+	public @Nullable Integer getMinWorkers() {
+		return this.minWorkers;
+	}
+
+	public void setMinWorkers(@Nullable Integer minWorkers) {
+		this.minWorkers = minWorkers;
+	}
+
+	public @Nullable Integer getMaxWorkers() {
+		return this.maxWorkers;
+	}
+
+	public void setMaxWorkers(@Nullable Integer maxWorkers) {
+		this.maxWorkers = maxWorkers;
+	}
+
+	public @Nullable Duration getAcquireTimeout() {
+		return this.acquireTimeout;
+	}
+
+	public void setAcquireTimeout(@Nullable Duration acquireTimeout) {
+		this.acquireTimeout = acquireTimeout;
+	}
+
+	public @Nullable Integer getMaxQueuedCalls() {
+		return this.maxQueuedCalls;
+	}
+
+	public void setMaxQueuedCalls(@Nullable Integer maxQueuedCalls) {
+		this.maxQueuedCalls = maxQueuedCalls;
+	}
+
+	public @Nullable Duration getCallTimeout() {
+		return this.callTimeout;
+	}
+
+	public void setCallTimeout(@Nullable Duration callTimeout) {
+		this.callTimeout = callTimeout;
+	}
+
+	public @Nullable Long getMaxCallsPerWorker() {
+		return this.maxCallsPerWorker;
+	}
+
+	public void setMaxCallsPerWorker(@Nullable Long maxCallsPerWorker) {
+		this.maxCallsPerWorker = maxCallsPerWorker;
+	}
+
+	public @Nullable Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(@Nullable Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public @Nullable DataSize getMaxWorkerMemory() {
+		return this.maxWorkerMemory;
+	}
+
+	public void setMaxWorkerMemory(@Nullable DataSize maxWorkerMemory) {
+		this.maxWorkerMemory = maxWorkerMemory;
+	}
+
+	public @Nullable Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(@Nullable Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public @Nullable Duration getShutdownGrace() {
+		return this.shutdownGrace;
+	}
+
+	public void setShutdownGrace(@Nullable Duration shutdownGrace) {
+		this.shutdownGrace = shutdownGrace;
+	}
+
+	public @Nullable List<String> getJvmArgs() {
+		return this.jvmArgs;
+	}
+
+	public void setJvmArgs(@Nullable List<String> jvmArgs) {
+		this.jvmArgs = (jvmArgs != null) ? new ArrayList<>(jvmArgs) : null;
+	}
+
+	public @Nullable Path getJavaHome() {
+		return this.javaHome;
+	}
+
+	public void setJavaHome(@Nullable Path javaHome) {
+		this.javaHome = javaHome;
+	}
+
+	public @Nullable Map<String, String> getSystemProperties() {
+		return this.systemProperties;
+	}
+
+	public void setSystemProperties(@Nullable Map<String, String> systemProperties) {
+		this.systemProperties = systemProperties;
+	}
+
+	public @Nullable Map<String, String> getEnvironment() {
+		return this.environment;
+	}
+
+	public void setEnvironment(@Nullable Map<String, String> environment) {
+		this.environment = environment;
+	}
+
+	public @Nullable Boolean getInheritEnvironment() {
+		return this.inheritEnvironment;
+	}
+
+	public void setInheritEnvironment(@Nullable Boolean inheritEnvironment) {
+		this.inheritEnvironment = inheritEnvironment;
+	}
+
+	public @Nullable Path getWorkingDirectory() {
+		return this.workingDirectory;
+	}
+
+	public void setWorkingDirectory(@Nullable Path workingDirectory) {
+		this.workingDirectory = workingDirectory;
+	}
+
+	public @Nullable DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(@Nullable DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public @Nullable Integer getMaxNestingDepth() {
+		return this.maxNestingDepth;
+	}
+
+	public void setMaxNestingDepth(@Nullable Integer maxNestingDepth) {
+		this.maxNestingDepth = maxNestingDepth;
+	}
+
+}
