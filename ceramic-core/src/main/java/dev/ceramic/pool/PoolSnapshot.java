@@ -19,12 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param recycles workers replaced for max-calls-per-worker or max-worker-memory
  * @param startFailures workers that failed to start
  * @param lastCrash the message of the last crash, or {@code null}
+ * @param recentFailures crashes and timeouts in the last minute
  * @param minWorkers the pool's min-workers
  * @param maxWorkers the pool's max-workers
  */
 public record PoolSnapshot(String name, PoolState state, List<WorkerSnapshot> workers, int startingWorkers,
 		int queuedCalls, long workersStarted, long crashes, long timeouts, long recycles, long startFailures,
-		@Nullable String lastCrash, int minWorkers, int maxWorkers) {
+		@Nullable String lastCrash, int recentFailures, int minWorkers, int maxWorkers) {
 
 	/**
 	 * Return the number of workers running a call.

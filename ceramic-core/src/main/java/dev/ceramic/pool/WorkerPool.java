@@ -67,6 +67,9 @@ public final class WorkerPool implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(WorkerPool.class);
 
+	/** How far back {@link PoolSnapshot#recentFailures()} counts. */
+	public static final Duration RECENT_FAILURE_WINDOW = Duration.ofMinutes(1);
+
 	private static final ThreadLocal<@Nullable Duration> callTimeoutOverride = new ThreadLocal<>();
 
 	private final WorkerPoolSettings settings;
@@ -114,6 +117,8 @@ public final class WorkerPool implements AutoCloseable {
 	private @Nullable WorkerStartException lastStartFailure;
 
 	private @Nullable String lastCrash;
+
+	private final Deque<Long> failureTimes = new ArrayDeque<>();
 
 	private long workersStarted;
 
@@ -434,6 +439,7 @@ public final class WorkerPool implements AutoCloseable {
 			worker.setBusy(false);
 			this.workers.remove(worker);
 			this.idle.remove(worker);
+			this.failureTimes.addLast(System.nanoTime());
 			if (type == PoolEvent.Type.WORKER_TIMED_OUT) {
 				this.timeouts++;
 			}
@@ -454,6 +460,7 @@ public final class WorkerPool implements AutoCloseable {
 
 	private void discardDeadIdle(Worker worker) {
 		this.workers.remove(worker);
+		this.failureTimes.addLast(System.nanoTime());
 		this.crashes++;
 		this.crashesInARow++;
 		String status = worker.proc()
@@ -675,18 +682,44 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Return the pool's state and its workers'.
+	 * Return the pool's state and its workers', their resident memory included.
 	 * @return a snapshot
 	 */
 	public PoolSnapshot snapshot() {
+		return snapshot(true);
+	}
+
+	/**
+	 * Return the pool's state and its workers'.
+	 * @param withMemory whether to read each worker's resident memory from {@code /proc},
+	 * a file read per worker; without it, {@code residentMemory} is -1
+	 * @return a snapshot
+	 */
+	public PoolSnapshot snapshot(boolean withMemory) {
 		List<Worker> live;
-		PoolSnapshot partial;
+		PoolState currentState;
+		int startingNow;
+		int waitingNow;
+		long started;
+		long crashed;
+		long timedOut;
+		long recycled;
+		long failedStarts;
+		String crash;
+		int recent;
 		this.lock.lock();
 		try {
 			live = new ArrayList<>(this.workers);
-			partial = new PoolSnapshot(name(), this.state, List.of(), this.starting, this.waiting, this.workersStarted,
-					this.crashes, this.timeouts, this.recycles, this.startFailures, this.lastCrash,
-					this.settings.minWorkers(), this.settings.maxWorkers());
+			currentState = this.state;
+			startingNow = this.starting;
+			waitingNow = this.waiting;
+			started = this.workersStarted;
+			crashed = this.crashes;
+			timedOut = this.timeouts;
+			recycled = this.recycles;
+			failedStarts = this.startFailures;
+			crash = this.lastCrash;
+			recent = recentFailures();
 		}
 		finally {
 			this.lock.unlock();
@@ -694,12 +727,20 @@ public final class WorkerPool implements AutoCloseable {
 		Instant now = Instant.now();
 		List<PoolSnapshot.WorkerSnapshot> workers = live.stream()
 			.map((worker) -> new PoolSnapshot.WorkerSnapshot(worker.pid(), worker.isBusy(), worker.callsServed(),
-					worker.residentMemory(), Duration.between(worker.startedAt(), now), worker.lastError()))
+					withMemory ? worker.residentMemory() : -1, Duration.between(worker.startedAt(), now),
+					worker.lastError()))
 			.toList();
-		return new PoolSnapshot(partial.name(), partial.state(), workers, partial.startingWorkers(),
-				partial.queuedCalls(), partial.workersStarted(), partial.crashes(), partial.timeouts(),
-				partial.recycles(), partial.startFailures(), partial.lastCrash(), partial.minWorkers(),
-				partial.maxWorkers());
+		return new PoolSnapshot(name(), currentState, workers, startingNow, waitingNow, started, crashed, timedOut,
+				recycled, failedStarts, crash, recent, this.settings.minWorkers(), this.settings.maxWorkers());
+	}
+
+	/** Crashes and timeouts in the last minute; called with the lock held. */
+	private int recentFailures() {
+		long horizon = System.nanoTime() - RECENT_FAILURE_WINDOW.toNanos();
+		while (!this.failureTimes.isEmpty() && this.failureTimes.peekFirst() - horizon < 0) {
+			this.failureTimes.pollFirst();
+		}
+		return this.failureTimes.size();
 	}
 
 	/**

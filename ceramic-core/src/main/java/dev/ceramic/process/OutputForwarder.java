@@ -30,6 +30,8 @@ final class OutputForwarder implements Runnable {
 
 	private final boolean errorStream;
 
+	private final String name;
+
 	private final long pid;
 
 	private final CountDownLatch ready;
@@ -38,8 +40,10 @@ final class OutputForwarder implements Runnable {
 
 	private final CountDownLatch finished = new CountDownLatch(1);
 
-	OutputForwarder(InputStream stream, Logger logger, boolean errorStream, long pid, CountDownLatch ready) {
+	OutputForwarder(InputStream stream, Logger logger, boolean errorStream, String name, long pid,
+			CountDownLatch ready) {
 		this.stream = stream;
+		this.name = name;
 		this.logger = logger;
 		this.errorStream = errorStream;
 		this.pid = pid;
@@ -48,6 +52,7 @@ final class OutputForwarder implements Runnable {
 
 	@Override
 	public void run() {
+		MDC.put("ceramic.process", this.name);
 		MDC.put("ceramic.pid", Long.toString(this.pid));
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(this.stream, StandardCharsets.UTF_8))) {
 			String line;
@@ -72,6 +77,7 @@ final class OutputForwarder implements Runnable {
 			// The pipe closed under us: the child is gone, and so is its output.
 		}
 		finally {
+			MDC.remove("ceramic.process");
 			MDC.remove("ceramic.pid");
 			this.finished.countDown();
 		}

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * classpath (or whatever the {@link LaunchMode} gives it), and nothing else: the JDK
  * closes every other inherited descriptor.</li>
  * <li>Its standard output and error are forwarded line by line to SLF4J, under the logger
- * {@code ceramic.proc.<name>}, each line tagged with the child's pid.</li>
+ * {@code ceramic.proc.<name>}, each line tagged with the child's pid, and with the MDC
+ * keys {@code ceramic.process} (the name; a pool's name for its workers) and
+ * {@code ceramic.pid}.</li>
  * <li>It exits within about 100 ms of the parent's death, even when its threads are stuck
  * in native code.</li>
  * <li>{@link #start} returns once the child is about to run its entry class.</li>
@@ -120,8 +122,10 @@ public final class Proc implements AutoCloseable {
 		}
 		CountDownLatch ready = new CountDownLatch(1);
 		Logger output = LoggerFactory.getLogger("ceramic.proc." + name);
-		OutputForwarder stdout = new OutputForwarder(process.getInputStream(), output, false, process.pid(), ready);
-		OutputForwarder stderr = new OutputForwarder(process.getErrorStream(), output, true, process.pid(), ready);
+		OutputForwarder stdout = new OutputForwarder(process.getInputStream(), output, false, name, process.pid(),
+				ready);
+		OutputForwarder stderr = new OutputForwarder(process.getErrorStream(), output, true, name, process.pid(),
+				ready);
 		startDaemon(stdout, "ceramic-proc-" + name + "-" + process.pid() + "-stdout");
 		startDaemon(stderr, "ceramic-proc-" + name + "-" + process.pid() + "-stderr");
 		Proc proc = new Proc(name, process, chan, options.closeGrace(), stdout, stderr);
