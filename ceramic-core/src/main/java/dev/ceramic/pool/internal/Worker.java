@@ -227,7 +227,8 @@ public final class Worker {
 					throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
 				}
 				if (remaining <= 0) {
-					throw timedOut(entry, "did not complete within its timeout of " + timeout, timeout);
+					throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms",
+							timeout);
 				}
 				byte[] message;
 				try {
@@ -249,7 +250,8 @@ public final class Worker {
 			}
 		}
 		catch (ChannelTimeoutException ex) {
-			throw timedOut(entry, "could not be handed to the worker within its timeout of " + timeout, timeout);
+			throw timedOut(entry,
+					"could not be handed to the worker within its timeout of " + timeout.toMillis() + " ms", timeout);
 		}
 		catch (ChannelClosedException ex) {
 			throw crashed(entry, "died", ex);
@@ -276,6 +278,12 @@ public final class Worker {
 		OptionalInt status = awaitExit();
 		String signal = status.isPresent() ? ExitStatus.signalName(status.getAsInt()) : null;
 		String fatalError = FatalErrorLog.summary(this.errorDirectory, pid());
+		if (signal == null && fatalError != null && fatalError.startsWith("SIG")) {
+			// The JVM caught the signal, wrote its log and exited: the log names the
+			// signal.
+			signal = fatalError.substring(0,
+					fatalError.indexOf(' ') > 0 ? fatalError.indexOf(' ') : fatalError.length());
+		}
 		StringBuilder message = new StringBuilder("Worker pid ").append(pid())
 			.append(" of pool '")
 			.append(this.poolName)
@@ -283,10 +291,10 @@ public final class Worker {
 			.append(what)
 			.append(" during a call to ")
 			.append(entry.describe());
-		status.ifPresent((s) -> message.append("; it exited with ").append(ExitStatus.describe(s)));
 		if (fatalError != null) {
 			message.append("; fatal error: ").append(fatalError);
 		}
+		status.ifPresent((s) -> message.append("; it exited with ").append(ExitStatus.describe(s)));
 		List<String> lines = this.proc.recentErrorOutput();
 		appendErrorLines(message, lines);
 		this.lastError = message.toString();

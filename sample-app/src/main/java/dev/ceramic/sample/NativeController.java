@@ -1,0 +1,50 @@
+package dev.ceramic.sample;
+
+import java.util.Map;
+
+import dev.ceramic.sample.Resolver.Resolution;
+import dev.ceramic.sample.Resolver.UnknownHostException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Calls the native services. Each call runs in a worker JVM, so whatever the native code
+ * does costs at most one worker; {@link IsolationProblems} turns those failures into
+ * responses.
+ */
+@RestController
+class NativeController {
+
+	private final Resolver resolver;
+
+	private final Hazards hazards;
+
+	NativeController(Resolver resolver, Hazards hazards) {
+		this.resolver = resolver;
+		this.hazards = hazards;
+	}
+
+	@GetMapping("/resolve")
+	Map<String, Object> resolve(@RequestParam String host) throws UnknownHostException {
+		long start = System.nanoTime();
+		Resolution resolution = this.resolver.resolve(host);
+		return Map.of("host", resolution.host(), "addresses", resolution.addresses(), "workerPid",
+				resolution.workerPid(), "tookMillis", (System.nanoTime() - start) / 1_000_000.0);
+	}
+
+	@PostMapping("/crash")
+	@ResponseStatus(HttpStatus.NO_CONTENT)
+	void crash() {
+		this.hazards.segfault();
+	}
+
+	@GetMapping("/hang")
+	Map<String, Object> hang(@RequestParam(defaultValue = "30") int seconds) {
+		return Map.of("workerPid", this.hazards.sleep(seconds));
+	}
+
+}
