@@ -1,0 +1,107 @@
+package dev.ceramic.process;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ceramic.channel.Chan;
+import dev.ceramic.test.ProcTestOutput;
+import dev.ceramic.test.ProcTestSupport;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A child's standard output and error reach SLF4J under {@code ceramic.proc.<name>},
+ * tagged with its pid, and its last lines are kept.
+ */
+class ProcOutputTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@Test
+	void outputReachesSlf4jTaggedWithThePid() {
+		String name = "proc-output";
+		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + name);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), ProcTestSupport.options(name).build())) {
+			String tag = "[pid " + proc.pid() + "] ";
+			List<String> expectedOut = ProcTestOutput.STDOUT_LINES.stream().map((line) -> tag + line).toList();
+			List<String> expectedErr = ProcTestOutput.STDERR_LINES.stream().map((line) -> tag + line).toList();
+			ProcTestSupport.await(TIMEOUT,
+					() -> messages(appender, Level.INFO).size() >= expectedOut.size()
+							&& messages(appender, Level.WARN).size() >= expectedErr.size(),
+					() -> "all lines logged, but got " + messages(appender, null));
+			assertThat(messages(appender, Level.INFO)).containsExactlyElementsOf(expectedOut);
+			assertThat(messages(appender, Level.WARN)).containsExactlyElementsOf(expectedErr);
+			assertThat(events(appender)).allSatisfy((event) -> {
+				assertThat(event.getLoggerName()).isEqualTo("ceramic.proc." + name);
+				assertThat(event.getMDCPropertyMap()).containsEntry("ceramic.pid", Long.toString(proc.pid()));
+			});
+			assertThat(proc.recentErrorOutput()).containsExactlyElementsOf(ProcTestOutput.STDERR_LINES);
+			// The child's ready line is protocol, not output.
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
+	void loggerIsNamedAfterTheEntryClassByDefault() {
+		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + ProcTestOutput.class.getSimpleName());
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		ProcOptions options = ProcOptions.builder()
+			.jvmArguments("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+			.startupTimeout(Duration.ofSeconds(20))
+			.build();
+		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), options)) {
+			assertThat(proc.name()).isEqualTo("ProcTestOutput");
+			String first = "[pid " + proc.pid() + "] " + ProcTestOutput.STDOUT_LINES.get(0);
+			ProcTestSupport.await(TIMEOUT, () -> messages(appender, Level.INFO).contains(first),
+					() -> "'" + first + "' logged, but got " + messages(appender, null));
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
+	void nonAsciiOutputSurvivesAChildWhoseLocaleIsNotUtf8() {
+		// The forwarder decodes the child's output as UTF-8, so the child must encode it
+		// as UTF-8 whatever its locale says.
+		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
+				ProcTestSupport.options("proc-output-posix-locale")
+					.inheritEnvironment(false)
+					.environment("LC_ALL", "C")
+					.build())) {
+			ProcTestSupport.await(TIMEOUT, () -> proc.recentOutput().size() >= ProcTestOutput.STDOUT_LINES.size(),
+					() -> "all lines of standard output, but got " + proc.recentOutput());
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+		}
+	}
+
+	private static List<ILoggingEvent> events(ListAppender<ILoggingEvent> appender) {
+		// AppenderBase.doAppend holds the appender's monitor while it adds to the list.
+		synchronized (appender) {
+			return new ArrayList<>(appender.list);
+		}
+	}
+
+	private static List<String> messages(ListAppender<ILoggingEvent> appender, Level level) {
+		return events(appender).stream()
+			.filter((event) -> level == null || event.getLevel() == level)
+			.map(ILoggingEvent::getFormattedMessage)
+			.toList();
+	}
+
+}
