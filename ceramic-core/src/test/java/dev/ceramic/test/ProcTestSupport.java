@@ -1,5 +1,8 @@
 package dev.ceramic.test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -30,12 +33,27 @@ public final class ProcTestSupport {
 	}
 
 	/**
-	 * Whether a process is running. A zombie (exited, not yet reaped) is not.
+	 * Whether a process is running. A zombie (exited, not yet reaped) is not, although
+	 * {@link ProcessHandle#isAlive()} says it is: an orphan stays a zombie until init
+	 * reaps it, which some inits do only now and then.
 	 * @param pid the pid
 	 * @return whether it runs
 	 */
 	public static boolean isAlive(long pid) {
-		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+		if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+			return false;
+		}
+		String stat;
+		try {
+			stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		}
+		catch (IOException ex) {
+			return false; // gone in the meantime
+		}
+		// The state follows the command name, which is in parentheses and may hold
+		// spaces.
+		char state = stat.charAt(stat.lastIndexOf(')') + 2);
+		return state != 'Z' && state != 'X';
 	}
 
 	/**
