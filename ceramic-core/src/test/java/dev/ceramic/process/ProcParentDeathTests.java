@@ -1,0 +1,129 @@
+package dev.ceramic.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.ceramic.test.ProcTestParentMain;
+import dev.ceramic.test.ProcTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A child exits soon after its parent dies, even when its main thread is stuck in native
+ * code. Three processes: this test JVM, a parent JVM started with a plain
+ * {@link ProcessBuilder} so that the test can SIGKILL it, and the parent's child, started
+ * with {@link Proc}, blocked in libc's {@code sleep}.
+ */
+class ProcParentDeathTests {
+
+	/** The numbers of nanosleep and clock_nanosleep, for the architectures we know. */
+	private static final Set<String> SLEEP_SYSCALLS = switch (System.getProperty("os.arch")) {
+		case "amd64", "x86_64" -> Set.of("35", "230");
+		case "aarch64" -> Set.of("101", "115");
+		default -> Set.of();
+	};
+
+	@Test
+	@Timeout(60)
+	void childExitsWithinASecondOfItsParentsSigkillWhileInNativeCode() throws Exception {
+		Process parent = new ProcessBuilder(ProcOptions.currentJava().toString(), "-XX:TieredStopAtLevel=1",
+				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ProcTestParentMain.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		long childPid = -1;
+		try {
+			BlockingQueue<String> output = readLines(parent);
+			childPid = awaitChildPid(parent, output);
+			ProcessHandle child = ProcessHandle.of(childPid).orElseThrow();
+			assertThat(child.parent().map(ProcessHandle::pid)).contains(parent.pid());
+			if (!SLEEP_SYSCALLS.isEmpty()) {
+				long sleeper = childPid;
+				ProcTestSupport.await(Duration.ofSeconds(10), () -> inSleepSyscall(sleeper),
+						() -> "a thread of child " + sleeper + " in libc sleep");
+			}
+			long start = System.nanoTime();
+			parent.destroyForcibly();
+			long orphan = childPid;
+			ProcTestSupport.await(Duration.ofSeconds(10), () -> !ProcTestSupport.isAlive(orphan),
+					() -> "the orphaned child to exit");
+			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(elapsed).isLessThan(Duration.ofSeconds(1));
+		}
+		finally {
+			parent.destroyForcibly();
+			parent.waitFor(10, TimeUnit.SECONDS);
+			if (childPid > 0) {
+				ProcTestSupport.killQuietly(childPid);
+			}
+		}
+	}
+
+	private static BlockingQueue<String> readLines(Process process) {
+		BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader in = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = in.readLine()) != null) {
+					lines.add(line);
+				}
+			}
+			catch (IOException ex) {
+				// The process is gone.
+			}
+		}, "proc-test-parent-output");
+		reader.setDaemon(true);
+		reader.start();
+		return lines;
+	}
+
+	private static long awaitChildPid(Process parent, BlockingQueue<String> output) throws InterruptedException {
+		StringBuilder seen = new StringBuilder();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (System.nanoTime() - deadline < 0) {
+			String line = output.poll(20, TimeUnit.MILLISECONDS);
+			if (line != null) {
+				seen.append("\n  ").append(line);
+				if (line.startsWith(ProcTestParentMain.CHILD_PID)) {
+					return Long.parseLong(line.substring(ProcTestParentMain.CHILD_PID.length()).trim());
+				}
+			}
+			else if (!parent.isAlive() && output.isEmpty()) {
+				return fail("The parent exited with " + parent.exitValue() + " before naming its child:" + seen);
+			}
+		}
+		return fail("The parent did not name its child within 30 s:" + seen);
+	}
+
+	private static boolean inSleepSyscall(long pid) {
+		try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+			return tasks.anyMatch((task) -> {
+				try {
+					List<String> fields = List.of(Files.readString(task.resolve("syscall")).trim().split(" "));
+					return SLEEP_SYSCALLS.contains(fields.get(0));
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			});
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+}
