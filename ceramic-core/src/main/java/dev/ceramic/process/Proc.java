@@ -204,16 +204,38 @@ public final class Proc implements AutoCloseable {
 					throw startFailure("exited during start-up with " + ExitStatus.describe(this.process.exitValue()));
 				}
 				if (System.nanoTime() - deadline > 0) {
-					kill();
+					if (killAndAwaitExit()) {
+						Thread.currentThread().interrupt();
+					}
 					throw startFailure(
 							"did not become ready within the start-up timeout of " + timeout + " and was killed");
 				}
 			}
 		}
 		catch (InterruptedException ex) {
-			kill();
+			killAndAwaitExit();
 			Thread.currentThread().interrupt();
 			throw new ProcStartException("Interrupted while starting child process '" + this.name + "'", ex);
+		}
+	}
+
+	/**
+	 * Kill the child with SIGKILL and wait until it is gone: a caller that gets a
+	 * {@link ProcStartException} has no handle to wait for it. SIGKILL cannot be ignored,
+	 * so the wait is short and is not cut by interrupts.
+	 * @return whether the thread was interrupted while waiting
+	 */
+	private boolean killAndAwaitExit() {
+		this.process.destroyForcibly();
+		boolean interrupted = false;
+		while (true) {
+			try {
+				this.process.waitFor();
+				return interrupted;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
 		}
 	}
 
