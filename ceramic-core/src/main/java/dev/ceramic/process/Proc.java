@@ -200,6 +200,13 @@ public final class Proc implements AutoCloseable {
 		try {
 			while (!ready.await(20, TimeUnit.MILLISECONDS)) {
 				if (!this.process.isAlive()) {
+					// It may have become ready and exited at once, with its
+					// ready line still in the forwarding of its output, which
+					// ends now that it is gone. Then it did start.
+					this.stdout.awaitEnd(Math.max(500, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+					if (ready.getCount() == 0) {
+						return;
+					}
 					this.stderr.awaitEnd(500);
 					throw startFailure("exited during start-up with " + ExitStatus.describe(this.process.exitValue()));
 				}
