@@ -171,7 +171,15 @@ public final class Proc implements AutoCloseable {
 		if (javaExecutable.equals(current)) {
 			return Runtime.version().feature();
 		}
-		Path home = javaExecutable.toAbsolutePath().getParent();
+		Path executable;
+		try {
+			// /usr/bin/java and the like are links into the JDK.
+			executable = javaExecutable.toRealPath();
+		}
+		catch (IOException ex) {
+			executable = javaExecutable.toAbsolutePath();
+		}
+		Path home = executable.getParent();
 		home = (home != null) ? home.getParent() : null;
 		if (home != null) {
 			try {
