@@ -137,11 +137,16 @@ public final class Proc implements AutoCloseable {
 
 	private static List<String> command(Class<? extends ProcMain> entry, Chan chan, ProcOptions options) {
 		List<String> jvmArguments = new ArrayList<>();
-		if (javaFeatureVersion(options.javaExecutable()) >= 22) {
+		int javaVersion = javaFeatureVersion(options.javaExecutable());
+		if (javaVersion >= 22) {
 			// junixsocket's native library would otherwise print "restricted method"
 			// warnings.
 			jvmArguments.add("--enable-native-access=ALL-UNNAMED");
 		}
+		// OutputForwarder reads UTF-8, whatever the child's locale says.
+		String encoding = (javaVersion >= 19) ? "-D" : "-Dsun.";
+		jvmArguments.add(encoding + "stdout.encoding=UTF-8");
+		jvmArguments.add(encoding + "stderr.encoding=UTF-8");
 		jvmArguments.addAll(options.jvmArguments());
 		for (Map.Entry<String, String> property : options.systemProperties().entrySet()) {
 			jvmArguments.add("-D" + property.getKey() + "=" + property.getValue());
