@@ -1,5 +1,7 @@
 package dev.ceramic.process;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A child's standard output and error reach SLF4J under {@code ceramic.proc.<name>},
@@ -81,6 +84,23 @@ class ProcOutputTests {
 		// as UTF-8 whatever its locale says.
 		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
 				ProcTestSupport.options("proc-output-posix-locale")
+					.inheritEnvironment(false)
+					.environment("LC_ALL", "C")
+					.build())) {
+			ProcTestSupport.await(TIMEOUT, () -> proc.recentOutput().size() >= ProcTestOutput.STDOUT_LINES.size(),
+					() -> "all lines of standard output, but got " + proc.recentOutput());
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+		}
+	}
+
+	@Test
+	void nonAsciiOutputSurvivesAJdk25ChildWhoseLocaleIsNotUtf8() {
+		// JDK 19 and later take the encoding of System.out from another property.
+		Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+		assumeTrue(Files.isExecutable(jdk25), "This platform lacks a second JDK: " + jdk25 + " is not installed");
+		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
+				ProcTestSupport.options("proc-output-posix-locale-25")
+					.javaExecutable(jdk25)
 					.inheritEnvironment(false)
 					.environment("LC_ALL", "C")
 					.build())) {
