@@ -1,5 +1,6 @@
 package dev.ceramic.process;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
@@ -12,6 +13,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.ceramic.channel.Chan;
+import dev.ceramic.test.ProcTestPartialLine;
 import dev.ceramic.test.ProcTestQuickExit;
 import dev.ceramic.test.ProcTestSlowStaticInit;
 import dev.ceramic.test.ProcTestSupport;
@@ -126,6 +128,23 @@ class ProcStartFailureTests {
 		finally {
 			logger.detachAppender(hold);
 			hold.stop();
+		}
+	}
+
+	/**
+	 * Text without a line end on standard output before the child is ready must not hide
+	 * the ready line, which then shares a line with that text.
+	 */
+	@Test
+	void childThatPrintedAPartialLineBeforeItWasReadyStarts() {
+		Chan chan = Chan.open();
+		try (Proc proc = Proc.start(ProcTestPartialLine.class, chan,
+				ProcTestSupport.options("proc-start-partial-line").startupTimeout(Duration.ofSeconds(5)).build())) {
+			chan.send("ping".getBytes(StandardCharsets.UTF_8));
+			assertThat(chan.recv(Duration.ofSeconds(5))).asString(StandardCharsets.UTF_8).isEqualTo("ping");
+			ProcTestSupport.await(Duration.ofSeconds(5), () -> !proc.recentOutput().isEmpty(),
+					() -> "the partial line in recentOutput()");
+			assertThat(proc.recentOutput()).containsExactly(ProcTestPartialLine.PARTIAL);
 		}
 	}
 
