@@ -57,9 +57,13 @@ final class OutputForwarder implements Runnable {
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(this.stream, StandardCharsets.UTF_8))) {
 			String line;
 			while ((line = reader.readLine()) != null) {
-				if (!this.errorStream && ChildMain.READY_LINE.equals(line) && this.ready.getCount() > 0) {
+				if (!this.errorStream && this.ready.getCount() > 0 && line.endsWith(ChildMain.READY_LINE)) {
+					// Output without a line end may come before it on the same line.
 					this.ready.countDown();
-					continue;
+					line = line.substring(0, line.length() - ChildMain.READY_LINE.length());
+					if (line.isEmpty()) {
+						continue;
+					}
 				}
 				if (line.length() > MAX_LINE_LENGTH) {
 					line = line.substring(0, MAX_LINE_LENGTH) + "... (cut)";
