@@ -46,7 +46,8 @@ class ProcOutputTests {
 			assertThat(messages(appender, Level.WARN)).containsExactlyElementsOf(expectedErr);
 			assertThat(events(appender)).allSatisfy((event) -> {
 				assertThat(event.getLoggerName()).isEqualTo("ceramic.proc." + name);
-				assertThat(event.getMDCPropertyMap()).containsEntry("ceramic.pid", Long.toString(proc.pid()));
+				assertThat(event.getMDCPropertyMap()).containsEntry("ceramic.pid", Long.toString(proc.pid()))
+					.containsEntry("ceramic.process", name);
 			});
 			assertThat(proc.recentErrorOutput()).containsExactlyElementsOf(ProcTestOutput.STDERR_LINES);
 			// The child's ready line is protocol, not output.
