@@ -73,8 +73,11 @@ public final class ChildMain {
 			return (ProcMain) constructor.newInstance();
 		}
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-			System.err.println("Cannot run entry class " + className + ": " + ex);
-			ex.printStackTrace();
+			// A constructor that threw is wrapped; its own exception is the news.
+			Throwable reason = (ex instanceof java.lang.reflect.InvocationTargetException invocation
+					&& invocation.getCause() != null) ? invocation.getCause() : ex;
+			System.err.println("Cannot run entry class " + className + ": " + reason);
+			reason.printStackTrace();
 			System.exit(BAD_ENTRY_EXIT_STATUS);
 			throw new AssertionError(ex);
 		}

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code ceramic.proc.<name>}, each line tagged with the child's pid, and with the MDC
  * keys {@code ceramic.process} (the name; a pool's name for its workers) and
  * {@code ceramic.pid}.</li>
- * <li>It exits within about 100 ms of the parent's death, even when its threads are stuck
- * in native code.</li>
+ * <li>It exits within a second of the parent's death (it notices within 100 ms; the JVM's
+ * exit then waits up to about 300 ms for threads in native code), even when they are
+ * stuck in native code.</li>
  * <li>{@link #start} returns once the child is about to run its entry class.</li>
  * </ul>
  */
