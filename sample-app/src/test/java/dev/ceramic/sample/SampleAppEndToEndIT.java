@@ -66,12 +66,11 @@ class SampleAppEndToEndIT {
 	static void start() throws Exception {
 		app = SampleAppProcess.start(Path.of("target", "sample-app-e2e.log"),
 				"--ceramic.pools.native.call-timeout=" + CALL_TIMEOUT.toSeconds() + "s",
-				// A call waits for a worker rather than failing with 503 while crashed
-				// workers are replaced: under the burst below, on a slow machine,
-				// restarts
-				// can take longer than the default 5s. The burst checks isolation, not
-				// saturation.
-				"--ceramic.defaults.acquire-timeout=30s",
+				// Calls wait for a worker rather than fail with 503 while crashed
+				// workers are replaced: in the burst below, on a busy 2-core machine,
+				// replacing them took more than 30 s (each is a JVM starting Spring).
+				// The burst checks isolation, not saturation.
+				"--ceramic.defaults.acquire-timeout=60s",
 				// Both grace periods explicit, so that the exit bound below is derived
 				// from what this application was given.
 				"--spring.lifecycle.timeout-per-shutdown-phase=" + SHUTDOWN_PHASE_TIMEOUT.toSeconds() + "s",
@@ -158,20 +157,22 @@ class SampleAppEndToEndIT {
 		long start = System.nanoTime();
 		try {
 			for (int i = 0; i < requests; i++) {
-				boolean crash = random.nextInt(10) == 0;
+				// 1 in 20 crashes: each costs a worker JVM's start-up (about 1.5 s of CPU
+				// on this kind of machine), which keeps the burst within the time budget.
+				boolean crash = random.nextInt(20) == 0;
 				isCrash.add(crash);
 				HttpRequest request = crash
 						? HttpRequest.newBuilder(app.uri("/crash"))
-							.timeout(Duration.ofSeconds(90))
+							.timeout(Duration.ofSeconds(100))
 							.POST(HttpRequest.BodyPublishers.noBody())
 							.build()
 						: HttpRequest.newBuilder(app.uri("/resolve?host=localhost"))
-							.timeout(Duration.ofSeconds(90))
+							.timeout(Duration.ofSeconds(100))
 							.GET()
 							.build();
 				responses.add(app.http().sendAsync(request, BodyHandlers.ofString()));
 			}
-			CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+			CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
 		}
 		finally {
 			burstOver.set(true);
@@ -195,7 +196,7 @@ class SampleAppEndToEndIT {
 		}
 		System.out.printf("%d requests (%d crashes, %d resolves) answered in %d ms; %d liveness checks%n", requests,
 				crashes, resolved, took.toMillis(), livenessChecks.get());
-		assertThat(crashes).as("the seed mixes crashes in").isBetween(5, 50);
+		assertThat(crashes).as("the seed mixes crashes in").isBetween(5, 20);
 		assertThat(livenessFailures).as("liveness while the burst ran").isEmpty();
 		assertThat(livenessChecks.get()).as("liveness checks made during the burst").isGreaterThanOrEqualTo(3);
 		long crashesAfter = app.nativePool().path("crashes").asLong();
@@ -204,7 +205,7 @@ class SampleAppEndToEndIT {
 	}
 
 	private static void pollLiveness(AtomicBoolean stop, List<String> failures, AtomicInteger checks) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+		long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
 		while (!stop.get() && System.nanoTime() - deadline < 0) {
 			try {
 				HttpResponse<String> response = app.get("/actuator/health/liveness", Duration.ofSeconds(5));
