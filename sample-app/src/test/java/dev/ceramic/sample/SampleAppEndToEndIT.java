@@ -233,9 +233,10 @@ class SampleAppEndToEndIT {
 		workersBefore.keySet().forEach(app::sawWorker);
 		app.nativePool();
 
-		// A request in flight when SIGTERM comes: graceful shutdown lets it finish, with
-		// the
-		// 504 of its call-timeout, rather than cutting its connection.
+		// A request in flight when SIGTERM comes: graceful shutdown lets it finish with
+		// the 504 of its call-timeout rather than cut its connection. Its worker is
+		// replaced during shutdown, which once left that replacement running after the
+		// application had exited.
 		CompletableFuture<HttpResponse<String>> inFlight = app.http()
 			.sendAsync(HttpRequest.newBuilder(app.uri("/hang?seconds=60")).timeout(REQUEST_TIMEOUT).GET().build(),
 					BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.ceramic.sample;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -89,11 +90,10 @@ final class SampleAppProcess implements AutoCloseable {
 		Files.createDirectories(log.toAbsolutePath().getParent());
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(Redirect.to(log.toFile()))
-			.redirectInput(Redirect.from(new java.io.File("/dev/null")))
+			.redirectInput(Redirect.from(new File("/dev/null")))
 			.start();
-		// Should the test JVM itself be stopped, take the application with it; its
-		// workers
-		// follow their parent within about 100 ms.
+		// Should the test JVM itself be stopped, take the application with it; the
+		// workers follow their parent within about 100 ms.
 		Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "sample-app-killer"));
 		SampleAppProcess app = new SampleAppProcess(process, URI.create("http://127.0.0.1:" + port), log);
 		try {
