@@ -1,10 +1,12 @@
 package dev.ceramic.sample;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -155,9 +157,9 @@ class SamplePageBrowserIT {
 		return difference;
 	}
 
-	private static void deleteRecursively(Path directory) throws java.io.IOException {
+	private static void deleteRecursively(Path directory) throws IOException {
 		try (var paths = Files.walk(directory)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
 		}
 	}
 
