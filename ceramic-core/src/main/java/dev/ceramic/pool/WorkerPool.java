@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -421,7 +422,7 @@ public final class WorkerPool implements AutoCloseable {
 		}
 		if (recycle) {
 			publish(PoolEvent.Type.WORKER_RECYCLED, worker.pid(), "after " + worker.callsServed() + " calls");
-			this.launcher.execute(worker::retire);
+			stopLater(worker::retire);
 		}
 	}
 
@@ -455,7 +456,21 @@ public final class WorkerPool implements AutoCloseable {
 			this.lock.unlock();
 		}
 		publish(type, worker.pid(), detail);
-		this.launcher.execute(worker::kill);
+		stopLater(worker::kill);
+	}
+
+	/**
+	 * Stop a worker on a launcher thread, so that the caller does not wait for it. Once
+	 * {@link #close()} has shut the launcher down, stop it right here: the launcher would
+	 * reject it, and the worker would outlive the pool.
+	 */
+	private void stopLater(Runnable stop) {
+		try {
+			this.launcher.execute(stop);
+		}
+		catch (RejectedExecutionException ex) {
+			stop.run();
+		}
 	}
 
 	private void discardDeadIdle(Worker worker) {
@@ -549,7 +564,8 @@ public final class WorkerPool implements AutoCloseable {
 		try {
 			this.starting--;
 			if (this.state == PoolState.STOPPING || this.state == PoolState.STOPPED) {
-				this.launcher.execute(worker::kill);
+				// Already on a launcher thread, which close() waits for.
+				worker.kill();
 				this.changed.signalAll();
 				return;
 			}

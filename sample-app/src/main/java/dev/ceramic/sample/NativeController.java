@@ -1,5 +1,6 @@
 package dev.ceramic.sample;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.ceramic.sample.Resolver.Resolution;
@@ -29,11 +30,11 @@ class NativeController {
 	}
 
 	@GetMapping("/resolve")
-	Map<String, Object> resolve(@RequestParam String host) throws UnknownHostException {
+	Resolved resolve(@RequestParam String host) throws UnknownHostException {
 		long start = System.nanoTime();
 		Resolution resolution = this.resolver.resolve(host);
-		return Map.of("host", resolution.host(), "addresses", resolution.addresses(), "workerPid",
-				resolution.workerPid(), "tookMillis", (System.nanoTime() - start) / 1_000_000.0);
+		return new Resolved(resolution.host(), resolution.addresses(), resolution.workerPid(),
+				(System.nanoTime() - start) / 1_000_000.0);
 	}
 
 	@PostMapping("/crash")
@@ -45,6 +46,19 @@ class NativeController {
 	@GetMapping("/hang")
 	Map<String, Object> hang(@RequestParam(defaultValue = "30") int seconds) {
 		return Map.of("workerPid", this.hazards.sleep(seconds));
+	}
+
+	/**
+	 * The answer of {@code /resolve}, its fields always in this order (a {@code Map.of}
+	 * would order them differently in each run).
+	 *
+	 * @param host the name
+	 * @param addresses its addresses
+	 * @param workerPid the pid of the worker that resolved it
+	 * @param tookMillis how long the call took, as the application saw it
+	 */
+	record Resolved(String host, List<String> addresses, long workerPid, double tookMillis) {
+
 	}
 
 }
