@@ -71,8 +71,7 @@ class OutOfProcessServicesRegistrar
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-		boolean inProcess = CeramicProperties.Mode.IN_PROCESS.name()
-			.equalsIgnoreCase(this.environment.getProperty("ceramic.mode", "").replace('-', '_'));
+		boolean inProcess = CeramicProperties.Mode.of(this.environment) == CeramicProperties.Mode.IN_PROCESS;
 		MetadataReaderFactory readers = new CachingMetadataReaderFactory(this.resourceLoader);
 		List<OutOfProcessService> services = new ArrayList<>();
 		for (AnnotationMetadata candidate : scan()) {
