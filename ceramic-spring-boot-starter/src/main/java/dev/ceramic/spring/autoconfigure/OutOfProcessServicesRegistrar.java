@@ -122,7 +122,11 @@ class OutOfProcessServicesRegistrar
 
 		};
 		scanner.setResourceLoader(this.resourceLoader);
-		scanner.addIncludeFilter(new AnnotationTypeFilter(OutOfProcess.class, true, true));
+		// Only classes that carry @OutOfProcess themselves (or through a
+		// meta-annotation):
+		// a class that merely implements an annotated interface has no attributes to
+		// read.
+		scanner.addIncludeFilter(new AnnotationTypeFilter(OutOfProcess.class, true, false));
 		Set<AnnotationMetadata> found = new LinkedHashSet<>();
 		Set<String> seen = new LinkedHashSet<>();
 		for (String basePackage : packages) {
