@@ -116,8 +116,9 @@ class OutOfProcessServicesRegistrar
 			protected boolean isCandidateComponent(
 					org.springframework.beans.factory.annotation.AnnotatedBeanDefinition definition) {
 				// Report abstract classes and interfaces in check() rather than skip
-				// them.
-				return definition.getMetadata().isIndependent();
+				// them; but an annotation meta-annotated with @OutOfProcess marks
+				// services, and is none.
+				return definition.getMetadata().isIndependent() && !definition.getMetadata().isAnnotation();
 			}
 
 		};
