@@ -25,7 +25,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -186,11 +186,10 @@ class CeramicAutoConfigurationTests {
 
 	@Test
 	void poolsStartBeforeAndStopAfterTheWebServer() {
-		// Spring Boot's WebServerStartStopLifecycle (package-private) runs 1024 below
-		// graceful shutdown; a lower phase starts earlier and stops later.
-		int webServerStartStop = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024;
-		assertThat(CeramicPoolsLifecycle.PHASE).isLessThan(webServerStartStop)
-			.isLessThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE);
+		// A lower phase starts earlier and stops later: the pools are warm before the
+		// server takes requests, and stop only once graceful shutdown has drained them.
+		assertThat(CeramicPoolsLifecycle.PHASE).isLessThan(WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE)
+			.isLessThan(WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE);
 		this.contextRunner.run((context) -> assertThat(context.getBean(CeramicPoolsLifecycle.class).getPhase())
 			.isEqualTo(CeramicPoolsLifecycle.PHASE));
 	}
