@@ -9,6 +9,7 @@ import dev.ceramic.spring.fixtures.basic.Echo;
 import dev.ceramic.spring.fixtures.basic.EchoConfiguration;
 import dev.ceramic.spring.fixtures.basic.EchoProperties;
 import dev.ceramic.spring.fixtures.basic.EchoService;
+import dev.ceramic.spring.fixtures.meta.MetaFixtures;
 import dev.ceramic.spring.fixtures.multi.Lower;
 import dev.ceramic.spring.fixtures.multi.MultiFixtures;
 import dev.ceramic.spring.fixtures.multi.Upper;
@@ -97,6 +98,17 @@ class CeramicAutoConfigurationTests {
 			assertThat(Proxy.isProxyClass(context.getBean(Scanned.class).getClass())).isTrue();
 			assertThat(context.getBean(CeramicPools.class).get("scanned")).isNotNull();
 			assertThat(System.getProperty(ScannedService.INITIALIZED_PROPERTY)).isNull();
+		});
+	}
+
+	@Test
+	void whenClassIsMarkedThroughAMetaAnnotationThenItIsAProxyBeanOfThatPool() {
+		this.contextRunner.withUserConfiguration(MetaFixtures.class).run((context) -> {
+			assertThat(context).hasSingleBean(Echo.class);
+			assertThat(Proxy.isProxyClass(context.getBean(Echo.class).getClass())).isTrue();
+			assertThat(context.getBean(OutOfProcessServices.class).services()).singleElement()
+				.satisfies((service) -> assertThat(service.pool()).isEqualTo("native"));
+			assertThat(context.getBean(CeramicPools.class).get("native")).isNotNull();
 		});
 	}
 
