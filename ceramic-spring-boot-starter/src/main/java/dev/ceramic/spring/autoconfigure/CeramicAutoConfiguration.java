@@ -19,11 +19,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -40,7 +44,7 @@ public final class CeramicAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnProperty(name = "ceramic.mode", havingValue = "out-of-process", matchIfMissing = true)
+	@Conditional(OutOfProcessModeCondition.class)
 	static CeramicPools ceramicPools(CeramicProperties properties,
 			@Qualifier("dev.ceramic.spring.autoconfigure.OutOfProcessServices") OutOfProcessServices services,
 			ObjectProvider<PoolListener> listeners, ObjectProvider<CallInterceptor> interceptors,
@@ -107,6 +111,20 @@ public final class CeramicAutoConfiguration {
 					"Change ceramic.pools." + name + ".* (or ceramic.defaults.*) in your application configuration.",
 					ex);
 		}
+	}
+
+	/**
+	 * Matches unless {@code ceramic.mode} binds to {@code in-process}, in whichever
+	 * spelling the binder accepts, so that the pools and the registrar always agree.
+	 */
+	static class OutOfProcessModeCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			CeramicProperties.Mode mode = CeramicProperties.Mode.of(context.getEnvironment());
+			return new ConditionOutcome(mode == CeramicProperties.Mode.OUT_OF_PROCESS, "ceramic.mode is " + mode);
+		}
+
 	}
 
 }

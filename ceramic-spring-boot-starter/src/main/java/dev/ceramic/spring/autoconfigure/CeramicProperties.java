@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
@@ -110,7 +112,18 @@ public class CeramicProperties implements Validator {
 		OUT_OF_PROCESS,
 
 		/** In the application itself, for fast tests. Isolation is lost. */
-		IN_PROCESS
+		IN_PROCESS;
+
+		/**
+		 * Return the mode that {@code ceramic.mode} binds to, in any spelling that binds
+		 * ({@code in-process}, {@code IN_PROCESS}, {@code inProcess}), for the decisions
+		 * made before the properties are bound.
+		 * @param environment the environment
+		 * @return the mode
+		 */
+		static Mode of(Environment environment) {
+			return Binder.get(environment).bind("ceramic.mode", Mode.class).orElse(OUT_OF_PROCESS);
+		}
 
 	}
 

@@ -71,8 +71,7 @@ class OutOfProcessServicesRegistrar
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-		boolean inProcess = CeramicProperties.Mode.IN_PROCESS.name()
-			.equalsIgnoreCase(this.environment.getProperty("ceramic.mode", "").replace('-', '_'));
+		boolean inProcess = CeramicProperties.Mode.of(this.environment) == CeramicProperties.Mode.IN_PROCESS;
 		MetadataReaderFactory readers = new CachingMetadataReaderFactory(this.resourceLoader);
 		List<OutOfProcessService> services = new ArrayList<>();
 		for (AnnotationMetadata candidate : scan()) {
@@ -117,13 +116,18 @@ class OutOfProcessServicesRegistrar
 			protected boolean isCandidateComponent(
 					org.springframework.beans.factory.annotation.AnnotatedBeanDefinition definition) {
 				// Report abstract classes and interfaces in check() rather than skip
-				// them.
-				return definition.getMetadata().isIndependent();
+				// them; but an annotation meta-annotated with @OutOfProcess marks
+				// services, and is none.
+				return definition.getMetadata().isIndependent() && !definition.getMetadata().isAnnotation();
 			}
 
 		};
 		scanner.setResourceLoader(this.resourceLoader);
-		scanner.addIncludeFilter(new AnnotationTypeFilter(OutOfProcess.class, true, true));
+		// Only classes that carry @OutOfProcess themselves (or through a
+		// meta-annotation):
+		// a class that merely implements an annotated interface has no attributes to
+		// read.
+		scanner.addIncludeFilter(new AnnotationTypeFilter(OutOfProcess.class, true, false));
 		Set<AnnotationMetadata> found = new LinkedHashSet<>();
 		Set<String> seen = new LinkedHashSet<>();
 		for (String basePackage : packages) {

@@ -37,13 +37,20 @@ public final class CeramicMetricsAutoConfiguration {
 
 	}
 
+	/**
+	 * Only without an {@link ObservationRegistry}: otherwise calls are observed, and the
+	 * meter observation handler already records the timer. (A condition on the bean
+	 * {@code ceramicCallObservation} depended on which nested configuration was processed
+	 * first, and both interceptors then recorded each call.)
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
 	@ConditionalOnBean(MeterRegistry.class)
+	@ConditionalOnMissingBean(type = "io.micrometer.observation.ObservationRegistry")
 	static class MeterConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(name = "ceramicCallObservation")
+		@ConditionalOnMissingBean(name = { "ceramicCallTimer", "ceramicCallObservation" })
 		CallInterceptor ceramicCallTimer(MeterRegistry registry) {
 			return new TimedCallInterceptor(registry);
 		}

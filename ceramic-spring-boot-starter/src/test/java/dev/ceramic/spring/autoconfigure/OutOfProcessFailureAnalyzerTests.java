@@ -1,0 +1,136 @@
+package dev.ceramic.spring.autoconfigure;
+
+import dev.ceramic.spring.fixtures.abstractclass.AbstractClassFixtures;
+import dev.ceramic.spring.fixtures.abstractclass.AbstractEchoService;
+import dev.ceramic.spring.fixtures.basic.BasicFixtures;
+import dev.ceramic.spring.fixtures.blankpool.BlankPoolFixtures;
+import dev.ceramic.spring.fixtures.component.ComponentFixtures;
+import dev.ceramic.spring.fixtures.component.ComponentService;
+import dev.ceramic.spring.fixtures.nointerface.Lonely;
+import dev.ceramic.spring.fixtures.nointerface.NoInterfaceFixtures;
+import dev.ceramic.spring.fixtures.oninterface.Annotated;
+import dev.ceramic.spring.fixtures.oninterface.OnInterfaceFixtures;
+import dev.ceramic.spring.fixtures.stereotype.StereotypeFixtures;
+import dev.ceramic.spring.fixtures.stereotype.StereotypeService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Tests for {@link OutOfProcessFailureAnalyzer}: each misconfiguration fails the start-up
+ * of a context, and the analysis of that failure says what is wrong and what to change.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class OutOfProcessFailureAnalyzerTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CeramicAutoConfiguration.class))
+		.withPropertyValues("ceramic.defaults.min-workers=0");
+
+	@Test
+	void whenClassIsAlsoAComponentThenTheAnalysisSaysToRemoveTheAnnotation() {
+		FailureAnalysis analysis = analyzeStartupFailure(ComponentFixtures.class);
+		assertThat(analysis.getDescription()).isEqualTo("The @OutOfProcess class " + ComponentService.class.getName()
+				+ " is also a Spring component of the application (@Component, @Service or similar), so it would be "
+				+ "loaded and run inside the application, which is what @OutOfProcess exists to prevent.");
+		assertThat(analysis.getAction()).startsWith(
+				"Remove @Component/@Service (or the stereotype annotation) from " + ComponentService.class.getName());
+	}
+
+	@Test
+	void whenClassIsAComponentThroughAStereotypeThenTheAnalysisSaysToRemoveTheAnnotation() {
+		FailureAnalysis analysis = analyzeStartupFailure(StereotypeFixtures.class);
+		assertThat(analysis.getDescription())
+			.startsWith("The @OutOfProcess class " + StereotypeService.class.getName() + " is also a Spring component");
+		assertThat(analysis.getAction()).startsWith("Remove @Component/@Service");
+	}
+
+	@Test
+	void whenClassImplementsNoInterfaceThenTheAnalysisSaysToDeclareOne() {
+		FailureAnalysis analysis = analyzeStartupFailure(NoInterfaceFixtures.class);
+		assertThat(analysis.getDescription()).isEqualTo("The @OutOfProcess class " + Lonely.class.getName()
+				+ " implements no service interface, so there is nothing the application could call it through.");
+		assertThat(analysis.getAction()).isEqualTo(
+				"Declare an interface with the methods to call, let Lonely implement it, and inject that interface.");
+	}
+
+	@Test
+	void whenAnnotationIsOnAnAbstractClassThenTheAnalysisSaysToMoveItToTheImplementation() {
+		FailureAnalysis analysis = analyzeStartupFailure(AbstractClassFixtures.class);
+		assertThat(analysis.getDescription()).isEqualTo("@OutOfProcess is on " + AbstractEchoService.class.getName()
+				+ ", which is abstract; it must be on the concrete class that implements the service.");
+		assertThat(analysis.getAction())
+			.isEqualTo("Move @OutOfProcess to the implementation class, and inject the interface where you call it.");
+	}
+
+	@Test
+	void whenAnnotationIsOnTheServiceInterfaceThenTheAnalysisSaysToMoveItToTheImplementation() {
+		FailureAnalysis analysis = analyzeStartupFailure(OnInterfaceFixtures.class);
+		assertThat(analysis.getDescription()).isEqualTo("@OutOfProcess is on " + Annotated.class.getName()
+				+ ", which is an interface; it must be on the concrete class that implements the service.");
+		assertThat(analysis.getAction()).startsWith("Move @OutOfProcess to the implementation class");
+	}
+
+	@Test
+	void whenPoolNameIsBlankThenTheAnalysisSaysToNameIt() {
+		FailureAnalysis analysis = analyzeStartupFailure(BlankPoolFixtures.class);
+		assertThat(analysis.getDescription()).endsWith("names a blank pool.");
+		assertThat(analysis.getAction())
+			.isEqualTo("Give @OutOfProcess(pool = ...) a name, and configure it under ceramic.pools.<name>.");
+	}
+
+	@Test
+	void whenAStartupFailureIsNotCeramicsThenTheAnalyzerLeavesItToOthers() {
+		this.contextRunner.withUserConfiguration(BasicFixtures.class)
+			.withPropertyValues("ceramic.pools.echo.max-workers=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new OutOfProcessFailureAnalyzer().analyze(context.getStartupFailure())).isNull();
+			});
+	}
+
+	@Test
+	void whenAnApplicationFailsToStartThenSpringBootReportsTheAnalysis(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(ComponentFixtures.class, CeramicAutoConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(application::run);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("The @OutOfProcess class " + ComponentService.class.getName() + " is also a Spring component")
+			.contains("Action:")
+			.contains("Remove @Component/@Service");
+	}
+
+	@Test
+	void whenPoolSettingsAreInvalidThenSpringBootReportsTheKeyToChange(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(BasicFixtures.class, CeramicAutoConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(
+				() -> application.run("--ceramic.pools.echo.min-workers=3", "--ceramic.pools.echo.max-workers=2"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains(
+					"ceramic.pools.echo.min-workers must not be greater than ceramic.pools.echo.max-workers (2), but was 3")
+			.contains("Action:");
+	}
+
+	private FailureAnalysis analyzeStartupFailure(Class<?> configuration) {
+		FailureAnalysis[] analysis = new FailureAnalysis[1];
+		this.contextRunner.withUserConfiguration(configuration).run((context) -> {
+			assertThat(context).hasFailed();
+			analysis[0] = new OutOfProcessFailureAnalyzer().analyze(context.getStartupFailure());
+		});
+		assertThat(analysis[0]).as("the analysis of the start-up failure").isNotNull();
+		assertThat(analysis[0].getCause()).isInstanceOf(OutOfProcessConfigurationException.class);
+		return analysis[0];
+	}
+
+}
