@@ -82,10 +82,15 @@ class OutOfProcessServicesRegistrar
 			List<String> configurations = List.of(attributes.getStringArray("configuration"));
 			check(candidate, interfaces, pool);
 			String beanName = Introspector.decapitalize(ClassUtils.getShortName(candidate.getClassName()));
+			if (registry.containsBeanDefinition(beanName)) {
+				// Another class of the same simple name, in another package.
+				beanName = candidate.getClassName();
+			}
 			if (inProcess) {
 				registerInProcess(registry, candidate.getClassName(), beanName, configurations);
 			}
 			for (String serviceInterface : interfaces) {
+				checkUnique(services, serviceInterface, candidate.getClassName(), pool);
 				services.add(new OutOfProcessService(serviceInterface, candidate.getClassName(), pool, configurations));
 				if (!inProcess) {
 					String name = (interfaces.size() == 1) ? beanName
@@ -196,6 +201,19 @@ class OutOfProcessServicesRegistrar
 		if (pool.isBlank()) {
 			throw new OutOfProcessConfigurationException("The @OutOfProcess class " + name + " names a blank pool.",
 					"Give @OutOfProcess(pool = ...) a name, and configure it under ceramic.pools.<name>.");
+		}
+	}
+
+	private static void checkUnique(List<OutOfProcessService> services, String serviceInterface, String implementation,
+			String pool) {
+		for (OutOfProcessService service : services) {
+			if (service.serviceInterface().equals(serviceInterface) && service.pool().equals(pool)) {
+				throw new OutOfProcessConfigurationException(
+						"Both " + service.implementation() + " and " + implementation + " implement " + serviceInterface
+								+ " in pool '" + pool
+								+ "', so a call on that interface could not tell which one should run.",
+						"Move one of them to another pool with @OutOfProcess(pool = ...), or give them different interfaces.");
+			}
 		}
 	}
 

@@ -1,5 +1,7 @@
 package dev.ceramic.spring.autoconfigure;
 
+import java.util.List;
+
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,6 +13,9 @@ import dev.ceramic.spring.fixtures.basic.EchoProperties;
 import dev.ceramic.spring.fixtures.basic.EchoService;
 import dev.ceramic.spring.fixtures.meta.MetaFixtures;
 import dev.ceramic.spring.fixtures.multi.Lower;
+import dev.ceramic.spring.fixtures.twins.TwinsFixtures;
+import dev.ceramic.spring.fixtures.twins.a.TwinA;
+import dev.ceramic.spring.fixtures.twins.b.TwinB;
 import dev.ceramic.spring.fixtures.multi.MultiFixtures;
 import dev.ceramic.spring.fixtures.multi.Upper;
 import dev.ceramic.spring.fixtures.scan.Scanned;
@@ -88,6 +93,16 @@ class CeramicAutoConfigurationTests {
 				.extracting(OutOfProcessService::serviceInterface)
 				.containsExactlyInAnyOrder(Upper.class.getName(), Lower.class.getName());
 			assertThat(context.getBean(CeramicPools.class).get("case")).isNotNull();
+		});
+	}
+
+	@Test
+	void whenTwoClassesShareASimpleNameThenTheSecondBeanIsNamedByItsFullClassName() {
+		this.contextRunner.withUserConfiguration(TwinsFixtures.class).run((context) -> {
+			assertThat(context).hasSingleBean(TwinA.class).hasSingleBean(TwinB.class);
+			assertThat(
+					List.of(context.getBeanNamesForType(TwinA.class)[0], context.getBeanNamesForType(TwinB.class)[0]))
+				.containsExactlyInAnyOrder("twin", dev.ceramic.spring.fixtures.twins.b.Twin.class.getName());
 		});
 	}
 

@@ -6,6 +6,10 @@ import dev.ceramic.spring.fixtures.basic.BasicFixtures;
 import dev.ceramic.spring.fixtures.blankpool.BlankPoolFixtures;
 import dev.ceramic.spring.fixtures.component.ComponentFixtures;
 import dev.ceramic.spring.fixtures.component.ComponentService;
+import dev.ceramic.spring.fixtures.duplicate.DuplicateFixtures;
+import dev.ceramic.spring.fixtures.duplicate.FirstShared;
+import dev.ceramic.spring.fixtures.duplicate.SecondShared;
+import dev.ceramic.spring.fixtures.duplicate.Shared;
 import dev.ceramic.spring.fixtures.nointerface.Lonely;
 import dev.ceramic.spring.fixtures.nointerface.NoInterfaceFixtures;
 import dev.ceramic.spring.fixtures.oninterface.Annotated;
@@ -53,6 +57,15 @@ class OutOfProcessFailureAnalyzerTests {
 		assertThat(analysis.getDescription())
 			.startsWith("The @OutOfProcess class " + StereotypeService.class.getName() + " is also a Spring component");
 		assertThat(analysis.getAction()).startsWith("Remove @Component/@Service");
+	}
+
+	@Test
+	void whenTwoClassesOfOnePoolImplementTheSameInterfaceThenTheAnalysisSaysToSeparateThem() {
+		FailureAnalysis analysis = analyzeStartupFailure(DuplicateFixtures.class);
+		assertThat(analysis.getDescription()).contains(FirstShared.class.getName())
+			.contains(SecondShared.class.getName())
+			.contains("implement " + Shared.class.getName() + " in pool 'shared'");
+		assertThat(analysis.getAction()).startsWith("Move one of them to another pool");
 	}
 
 	@Test
