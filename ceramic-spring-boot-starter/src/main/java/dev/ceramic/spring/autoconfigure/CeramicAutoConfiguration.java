@@ -11,6 +11,7 @@ import dev.ceramic.pool.CallInterceptor;
 import dev.ceramic.pool.PoolListener;
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.pool.WorkerPoolSettings;
+import dev.ceramic.process.LaunchMode;
 import dev.ceramic.spring.worker.SpringServiceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,9 +61,13 @@ public final class CeramicAutoConfiguration {
 			.forEach((name) -> logger
 				.warn("ceramic.pools.{} is configured, but no @OutOfProcess service uses pool '{}'", name, name));
 		Map<String, WorkerPool> pools = new LinkedHashMap<>();
+		LaunchMode launchMode = SpringBootLaunchModes.detect(loader);
+		if (!byPool.isEmpty()) {
+			logger.info("ceramic pools {} start workers from the {}", byPool.keySet(), launchMode.describe());
+		}
 		for (Map.Entry<String, List<OutOfProcessService>> pool : byPool.entrySet()) {
 			WorkerPoolSettings settings = settings(pool.getKey(), pool.getValue(), properties, arguments, environment,
-					loader);
+					launchMode);
 			WorkerPool.Builder builder = WorkerPool.builder(settings);
 			for (OutOfProcessService service : pool.getValue()) {
 				builder.service(ClassUtils.resolveClassName(service.serviceInterface(), loader),
@@ -84,7 +89,7 @@ public final class CeramicAutoConfiguration {
 
 	private static WorkerPoolSettings settings(String name, List<OutOfProcessService> services,
 			CeramicProperties properties, ObjectProvider<ApplicationArguments> arguments, Environment environment,
-			ClassLoader loader) {
+			LaunchMode launchMode) {
 		Set<String> configurations = new LinkedHashSet<>();
 		services.forEach((service) -> configurations.addAll(service.configurations()));
 		Map<String, String> workerProperties = new LinkedHashMap<>();
@@ -101,7 +106,7 @@ public final class CeramicAutoConfiguration {
 			return properties.effective(name)
 				.toSettings(name)
 				.serviceFactory(SpringServiceFactory.class)
-				.launchMode(SpringBootLaunchModes.detect(loader))
+				.launchMode(launchMode)
 				.systemProperties(workerProperties)
 				.build();
 		}

@@ -1,49 +1,152 @@
 package dev.ceramic.spring.autoconfigure;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 
 import dev.ceramic.process.LaunchMode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Chooses how worker JVMs are started from how the application itself was started.
  *
  * <ul>
- * <li>Flat classpath (IDE, {@code spring-boot:run}, tests) and extracted jar
- * ({@code java -jar app/app.jar} after {@code -Djarmode=tools extract}, whose manifest
- * lists its libraries): the worker gets the same {@code java.class.path}.</li>
- * <li>Executable jar ({@code java -jar app.jar}): the application's classes are nested
- * inside the jar, so the worker is started through the jar's own
- * {@code PropertiesLauncher} with {@code loader.main} set to the worker's main
- * class.</li>
+ * <li>Flat classpath (IDE, {@code spring-boot:run}, tests): the worker gets the same
+ * {@code java.class.path}.</li>
+ * <li>Extracted jar ({@code java -jar app/app.jar} after
+ * {@code java -Djarmode=tools -jar app.jar extract}): the classpath is that one jar,
+ * whose manifest's {@code Class-Path} names the libraries; the worker gets it too.</li>
+ * <li>Executable jar ({@code java -jar app.jar}) or a jar exploded with its launcher
+ * ({@code extract --launcher}, then {@code java ...JarLauncher}): the application's
+ * classes are nested in {@code BOOT-INF}, where no {@code -cp} reaches them, so the
+ * worker is started through the archive's own {@code PropertiesLauncher} with
+ * {@code loader.main} set to the worker's main class.</li>
  * </ul>
+ * Paths are made absolute, so that a pool's {@code working-directory} does not change
+ * what the worker finds.
  */
 final class SpringBootLaunchModes {
 
 	static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
 
+	private static final String LOADER_PACKAGE = "org.springframework.boot.loader.";
+
 	private SpringBootLaunchModes() {
 	}
 
 	static LaunchMode detect(ClassLoader applicationClassLoader) {
-		String classpath = System.getProperty("java.class.path", "");
-		boolean nestedJar = applicationClassLoader.getClass().getName().startsWith("org.springframework.boot.loader.");
-		if (nestedJar && !classpath.contains(File.pathSeparator) && classpath.endsWith(".jar")) {
-			return new ExecutableJar(classpath);
+		String classpath = absolute(System.getProperty("java.class.path", ""));
+		if (isLoadedByBootLoader(applicationClassLoader)) {
+			Path archive = bootArchive();
+			if (archive != null) {
+				String archiveClasspath = Arrays.asList(classpath.split(File.pathSeparator))
+					.contains(archive.toString()) ? classpath : archive.toString();
+				return new BootArchive(archive, archiveClasspath, forwardedLoaderProperties());
+			}
 		}
-		return LaunchMode.currentClasspath();
+		if (!classpath.contains(File.pathSeparator) && classpath.endsWith(".jar")
+				&& hasClassPathManifestAttribute(Path.of(classpath))) {
+			return new ExtractedJar(classpath);
+		}
+		return LaunchMode.classpath(classpath);
+	}
+
+	private static boolean isLoadedByBootLoader(@Nullable ClassLoader loader) {
+		for (ClassLoader candidate = loader; candidate != null; candidate = candidate.getParent()) {
+			if (candidate.getClass().getName().startsWith(LOADER_PACKAGE)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
-	 * {@code java -Dloader.main=<main> -cp app.jar PropertiesLauncher}.
+	 * Return the jar or directory that holds Spring Boot's launcher classes: the
+	 * application's archive.
 	 */
-	static final class ExecutableJar implements LaunchMode {
+	private static @Nullable Path bootArchive() {
+		try {
+			Class<?> launcher = Class.forName(PROPERTIES_LAUNCHER, false, ClassLoader.getSystemClassLoader());
+			CodeSource source = launcher.getProtectionDomain().getCodeSource();
+			URL location = (source != null) ? source.getLocation() : null;
+			if (location == null || !"file".equals(location.getProtocol())) {
+				return null;
+			}
+			return Path.of(location.toURI()).toAbsolutePath();
+		}
+		catch (ClassNotFoundException | URISyntaxException | RuntimeException ex) {
+			return null;
+		}
+	}
 
-		private final String jar;
+	/**
+	 * The {@code loader.*} settings the application was started with, so that a worker
+	 * sees the same {@code loader.path}, and {@code loader.home} (which relative paths
+	 * and {@code loader.properties} are found from) is the application's even when the
+	 * worker runs in another directory. {@code loader.main} and {@code loader.args} are
+	 * the worker's own.
+	 */
+	private static Map<String, String> forwardedLoaderProperties() {
+		Map<String, String> properties = new TreeMap<>();
+		for (String name : System.getProperties().stringPropertyNames()) {
+			if (name.startsWith("loader.") && !name.equals("loader.main") && !name.equals("loader.args")) {
+				properties.put(name, System.getProperty(name));
+			}
+		}
+		properties.putIfAbsent("loader.home", System.getProperty("user.dir"));
+		return properties;
+	}
 
-		ExecutableJar(String jar) {
-			this.jar = jar;
+	private static boolean hasClassPathManifestAttribute(Path jar) {
+		if (!Files.isRegularFile(jar)) {
+			return false;
+		}
+		try (JarFile file = new JarFile(jar.toFile())) {
+			Manifest manifest = file.getManifest();
+			return manifest != null && manifest.getMainAttributes().getValue("Class-Path") != null;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static String absolute(String classpath) {
+		if (classpath.isEmpty()) {
+			return classpath;
+		}
+		return Arrays.stream(classpath.split(File.pathSeparator, -1))
+			.map((entry) -> entry.isEmpty() ? entry : Path.of(entry).toAbsolutePath().normalize().toString())
+			.collect(Collectors.joining(File.pathSeparator));
+	}
+
+	/**
+	 * {@code java -jar app.jar} or an exploded archive:
+	 * {@code java -Dloader.main=<main> -cp <archive> PropertiesLauncher}.
+	 */
+	static final class BootArchive implements LaunchMode {
+
+		private final Path archive;
+
+		private final String classpath;
+
+		private final Map<String, String> loaderProperties;
+
+		BootArchive(Path archive, String classpath, Map<String, String> loaderProperties) {
+			this.archive = archive;
+			this.classpath = classpath;
+			this.loaderProperties = loaderProperties;
 		}
 
 		@Override
@@ -52,9 +155,10 @@ final class SpringBootLaunchModes {
 			List<String> command = new ArrayList<>();
 			command.add(javaExecutable);
 			command.addAll(jvmArguments);
+			this.loaderProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
 			command.add("-Dloader.main=" + mainClass);
 			command.add("-cp");
-			command.add(this.jar);
+			command.add(this.classpath);
 			command.add(PROPERTIES_LAUNCHER);
 			command.addAll(arguments);
 			return command;
@@ -62,7 +166,36 @@ final class SpringBootLaunchModes {
 
 		@Override
 		public String describe() {
-			return "executable jar " + this.jar;
+			return (Files.isDirectory(this.archive) ? "exploded jar " : "executable jar ") + this.archive
+					+ " through PropertiesLauncher";
+		}
+
+	}
+
+	/**
+	 * An extracted jar: {@code java -cp app.jar <main>}, the libraries coming from the
+	 * jar's {@code Class-Path}.
+	 */
+	static final class ExtractedJar implements LaunchMode {
+
+		private final String jar;
+
+		private final LaunchMode classpath;
+
+		ExtractedJar(String jar) {
+			this.jar = jar;
+			this.classpath = LaunchMode.classpath(jar);
+		}
+
+		@Override
+		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
+				List<String> arguments) {
+			return this.classpath.command(javaExecutable, jvmArguments, mainClass, arguments);
+		}
+
+		@Override
+		public String describe() {
+			return "extracted jar " + this.jar + " (libraries from its manifest's Class-Path)";
 		}
 
 	}

@@ -78,8 +78,8 @@ public class SpringServiceFactory implements ServiceFactory {
 		for (Class<?> type : implementationClasses) {
 			services.add(this.context.getBean(type));
 		}
-		logger.debug("Worker context with {} started in {} ms", implementationClasses,
-				(System.nanoTime() - start) / 1_000_000);
+		logger.debug("Worker context for {} started in {} ms with {} beans", implementationClasses,
+				(System.nanoTime() - start) / 1_000_000, this.context.getBeanDefinitionCount());
 		return services;
 	}
 
