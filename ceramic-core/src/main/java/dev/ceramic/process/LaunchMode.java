@@ -37,11 +37,17 @@ public interface LaunchMode {
 
 	/**
 	 * Return the launch mode that gives the child this JVM's own classpath
-	 * ({@code java.class.path}).
+	 * ({@code java.class.path}), each entry made absolute.
 	 * @return the launch mode
 	 */
 	static LaunchMode currentClasspath() {
-		return classpath(System.getProperty("java.class.path"));
+		// Absolute entries, so that a child with another working directory finds them
+		// too.
+		String[] entries = System.getProperty("java.class.path").split(java.io.File.pathSeparator);
+		return classpath(java.util.Arrays.stream(entries)
+			.filter((entry) -> !entry.isEmpty())
+			.map((entry) -> java.nio.file.Path.of(entry).toAbsolutePath().toString())
+			.collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
 	}
 
 }
