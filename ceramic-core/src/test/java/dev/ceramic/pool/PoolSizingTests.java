@@ -1,0 +1,135 @@
+package dev.ceramic.pool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.ceramic.test.BehaviourPools;
+import dev.ceramic.test.BehaviourService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ceramic.test.BehaviourPools.async;
+import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.isAlive;
+import static dev.ceramic.test.BehaviourPools.pids;
+import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How many workers a pool runs: min-workers at start, started in parallel; more on
+ * demand, up to max-workers and never beyond.
+ */
+@Timeout(180)
+class PoolSizingTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void minWorkersStartInParallel() {
+		long singleBefore = timeToReady(settings("sizing-single").minWorkers(1).maxWorkers(1).build(), null);
+		AtomicInteger processesWhenFirstReady = new AtomicInteger(-1);
+		PoolListener firstReady = (event) -> {
+			if (event.type() == PoolEvent.Type.WORKER_STARTED) {
+				processesWhenFirstReady.compareAndSet(-1, workerProcesses("sizing-parallel").size());
+			}
+		};
+		WorkerPoolSettings three = settings("sizing-parallel").minWorkers(3).maxWorkers(3).build();
+		long parallel = timeToReady(three, firstReady);
+		long singleAfter = timeToReady(settings("sizing-single").minWorkers(1).maxWorkers(1).build(), null);
+		// When the first worker greeted the pool, the other two were already running:
+		// started one after the other, there would have been one process.
+		assertThat(processesWhenFirstReady).hasValue(3);
+		// Three starts one after the other take three times one start. A generous bound:
+		// three JVMs starting at once share a busy machine's two cores, and one start is
+		// measured before and after, as the load of the machine drifts.
+		long single = (singleBefore + singleAfter) / 2;
+		assertThat(parallel).as("ms until 3 workers were ready, where 1 took %d and %d ms", singleBefore, singleAfter)
+			.isLessThan(3 * single);
+	}
+
+	/**
+	 * Start a pool, wait until it is ready, check its workers and close it.
+	 * @return the milliseconds from start() until min-workers were ready
+	 */
+	private long timeToReady(WorkerPoolSettings settings, PoolListener listener) {
+		WorkerPool.Builder builder = WorkerPool.builder(settings)
+			.service(BehaviourService.class, dev.ceramic.test.BehaviourServiceImpl.class);
+		if (listener != null) {
+			builder.listener(listener);
+		}
+		try (WorkerPool pool = builder.build()) {
+			long start = System.nanoTime();
+			pool.start();
+			assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isTrue();
+			long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+			Set<Long> pids = pids(pool);
+			assertThat(pids).hasSize(settings.minWorkers()).allMatch(BehaviourPools::isAlive);
+			assertThat(pool.snapshot(false).workersStarted()).isEqualTo(settings.minWorkers());
+			return millis;
+		}
+	}
+
+	@Test
+	void growsToMaxWorkersOnDemandAndNoFurther() throws Exception {
+		Path release = this.temp.resolve("release");
+		try (WorkerPool pool = BehaviourPools.start(settings("sizing-grow").minWorkers(1).maxWorkers(3).build())) {
+			BehaviourService service = pool.proxy(BehaviourService.class);
+			AtomicInteger mostWorkers = new AtomicInteger();
+			AtomicBoolean sampling = new AtomicBoolean(true);
+			CompletableFuture<Void> sampler = async("sampler", () -> {
+				while (sampling.get()) {
+					PoolSnapshot snapshot = pool.snapshot(false);
+					mostWorkers.accumulateAndGet(snapshot.workers().size() + snapshot.startingWorkers(), Math::max);
+					Thread.sleep(5);
+				}
+				return null;
+			});
+			List<CompletableFuture<Long>> calls = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				calls.add(async("caller-" + i, () -> service.awaitFile(release.toString())));
+			}
+			// Six calls that stay in flight: three run, one in each worker the pool grew
+			// to, and three wait, as no fourth worker may start.
+			await("3 workers are busy and 3 calls wait", () -> {
+				PoolSnapshot snapshot = pool.snapshot(false);
+				return snapshot.busyWorkers() == 3 && snapshot.queuedCalls() == 3;
+			});
+			PoolSnapshot saturated = pool.snapshot(false);
+			assertThat(saturated.workers()).hasSize(3);
+			assertThat(saturated.startingWorkers()).isZero();
+			Files.createFile(release);
+			Set<Long> served = new HashSet<>();
+			for (CompletableFuture<Long> call : calls) {
+				served.add(call.get());
+			}
+			sampling.set(false);
+			sampler.get();
+			assertThat(served).hasSize(3).isEqualTo(pids(pool));
+			assertThat(mostWorkers).hasValueLessThanOrEqualTo(3);
+			assertThat(pool.snapshot(false).workersStarted()).isEqualTo(3);
+		}
+	}
+
+	@Test
+	void withNoMinWorkersTheFirstCallStartsOne() {
+		try (WorkerPool pool = BehaviourPools.start(settings("sizing-zero").minWorkers(0).maxWorkers(2).build())) {
+			assertThat(pool.snapshot(false).workers()).isEmpty();
+			assertThat(pool.snapshot(false).startingWorkers()).isZero();
+			long pid = pool.proxy(BehaviourService.class).pid();
+			assertThat(isAlive(pid)).isTrue();
+			assertThat(pids(pool)).containsExactly(pid);
+		}
+	}
+
+}
