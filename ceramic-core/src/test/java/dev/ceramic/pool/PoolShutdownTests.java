@@ -1,0 +1,150 @@
+package dev.ceramic.pool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import dev.ceramic.test.BehaviourPools;
+import dev.ceramic.test.BehaviourService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ceramic.test.BehaviourPools.PATIENCE;
+import static dev.ceramic.test.BehaviourPools.async;
+import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.isAlive;
+import static dev.ceramic.test.BehaviourPools.pids;
+import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Shutting a pool down: no new calls, calls in flight finish within shutdown-grace,
+ * stragglers are killed, and no worker process outlives {@link WorkerPool#close()}.
+ */
+@Timeout(120)
+class PoolShutdownTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void closeStopsTakingCallsAndLetsACallInFlightFinish() throws Exception {
+		Path release = this.temp.resolve("release");
+		WorkerPoolSettings settings = settings("shutdown-grace").minWorkers(2)
+			.maxWorkers(2)
+			.shutdownGrace(PATIENCE)
+			.build();
+		WorkerPool pool = BehaviourPools.start(settings);
+		BehaviourService service = pool.proxy(BehaviourService.class);
+		Set<Long> pids = pids(pool);
+		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
+		await("a worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Void> closing = async("closer", () -> {
+			pool.close();
+			return null;
+		});
+		await("the pool is stopping", () -> pool.snapshot(false).state() == PoolState.STOPPING);
+		assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
+			assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN);
+			assertThat(ex.getMessage()).contains("Pool 'shutdown-grace' is shut down");
+		});
+		// close() waits for the call in flight, which cannot end before the file exists.
+		assertThat(closing).isNotDone();
+		assertThat(pids).allMatch(BehaviourPools::isAlive);
+		Files.createFile(release);
+		assertThat(inFlight.get()).isIn(pids);
+		closing.get();
+		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
+		assertThat(pids).noneMatch(BehaviourPools::isAlive);
+		assertThat(workerProcesses("shutdown-grace")).isEmpty();
+		assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid)
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN));
+	}
+
+	@Test
+	void aStragglerPastShutdownGraceIsKilled() throws Exception {
+		Path never = this.temp.resolve("never");
+		Duration grace = Duration.ofSeconds(1);
+		WorkerPoolSettings settings = settings("shutdown-straggler").maxWorkers(1)
+			.callTimeout(PATIENCE)
+			.shutdownGrace(grace)
+			.build();
+		WorkerPool pool = BehaviourPools.start(settings);
+		BehaviourService service = pool.proxy(BehaviourService.class);
+		long pid = pids(pool).iterator().next();
+		CompletableFuture<Long> straggler = async("straggler", () -> service.awaitFile(never.toString()));
+		await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		long start = System.nanoTime();
+		pool.close();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(grace);
+		assertThat(isAlive(pid)).isFalse();
+		assertThat(workerProcesses("shutdown-straggler")).isEmpty();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(straggler::get)
+			.havingCause()
+			.isInstanceOfSatisfying(WorkerCrashedException.class, (ex) -> {
+				assertThat(ex.poolName()).isEqualTo("shutdown-straggler");
+				assertThat(ex.workerPid()).hasValue(pid);
+				assertThat(ex.signal()).isEqualTo("SIGKILL");
+			});
+	}
+
+	@Test
+	void callersWaitingForAWorkerAreRejectedWhenThePoolCloses() throws Exception {
+		Path release = this.temp.resolve("release");
+		WorkerPoolSettings settings = settings("shutdown-waiting").maxWorkers(1).shutdownGrace(PATIENCE).build();
+		WorkerPool pool = BehaviourPools.start(settings);
+		BehaviourService service = pool.proxy(BehaviourService.class);
+		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
+		await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Long> waiting = async("waiting", service::pid);
+		await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+		CompletableFuture<Void> closing = async("closer", () -> {
+			pool.close();
+			return null;
+		});
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(waiting::get)
+			.havingCause()
+			.isInstanceOfSatisfying(CallRejectedException.class,
+					(ex) -> assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN));
+		assertThat(closing).isNotDone();
+		Files.createFile(release);
+		assertThat(inFlight.get()).isPositive();
+		closing.get();
+		assertThat(workerProcesses("shutdown-waiting")).isEmpty();
+	}
+
+	@Test
+	void idleWorkersLeaveOnGoodbyeWithoutWaitingForTheGrace() {
+		// With a grace far longer than the test's timeout, close() returns in time only
+		// because the workers exit when told goodbye, instead of being killed after the
+		// grace.
+		WorkerPoolSettings settings = settings("shutdown-idle").minWorkers(2)
+			.maxWorkers(2)
+			.shutdownGrace(Duration.ofMinutes(10))
+			.build();
+		WorkerPool pool = BehaviourPools.start(settings);
+		Set<Long> pids = pids(pool);
+		assertThat(pids).hasSize(2);
+		pool.close();
+		assertThat(pids).noneMatch(BehaviourPools::isAlive);
+		assertThat(workerProcesses("shutdown-idle")).isEmpty();
+		pool.close();
+		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
+	}
+
+	@Test
+	void workersStillStartingWhenThePoolClosesDoNotOutliveIt() {
+		WorkerPool pool = BehaviourPools.build(settings("shutdown-starting").minWorkers(2).maxWorkers(2).build());
+		pool.start();
+		pool.close();
+		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
+		assertThat(workerProcesses("shutdown-starting")).isEmpty();
+	}
+
+}
