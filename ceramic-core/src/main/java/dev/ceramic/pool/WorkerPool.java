@@ -401,7 +401,9 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	private void release(Worker worker) {
-		boolean recycle = worker.dueForRecycling() || overMemory(worker);
+		String reason = worker.dueForRecycling() ? "after " + worker.callsServed() + " calls"
+				: overMemory(worker) ? "resident memory over max-worker-memory" : null;
+		boolean recycle = reason != null;
 		this.lock.lock();
 		try {
 			worker.setBusy(false);
@@ -421,7 +423,7 @@ public final class WorkerPool implements AutoCloseable {
 			this.lock.unlock();
 		}
 		if (recycle) {
-			publish(PoolEvent.Type.WORKER_RECYCLED, worker.pid(), "after " + worker.callsServed() + " calls");
+			publish(PoolEvent.Type.WORKER_RECYCLED, worker.pid(), reason);
 			stopLater(worker::retire);
 		}
 	}
