@@ -115,8 +115,7 @@ public final class Worker {
 			if (kind == Protocol.STARTUP_FAILED) {
 				RemoteError error = Protocol.readJson(greeting, codec, RemoteError.class);
 				proc.close();
-				throw startFailure(settings.name(), proc, "could not make its services: " + error.className()
-						+ ((error.message() != null) ? ": " + error.message() : ""), null);
+				throw startFailure(settings.name(), proc, "could not make its services: " + describe(error), null);
 			}
 			if (kind != Protocol.HELLO) {
 				throw new ProtocolException("a " + Protocol.kindName(kind) + " message instead of HELLO");
@@ -195,6 +194,25 @@ public final class Worker {
 		}
 		appendErrorLines(message, proc.recentErrorOutput());
 		return new WorkerStartException(poolName, proc.pid(), message.toString(), cause);
+	}
+
+	/**
+	 * Describe an error with its causes: factories wrap what went wrong (reflection in an
+	 * InvocationTargetException without a message of its own, Spring in a
+	 * BeanCreationException), and the cause is what the reader needs.
+	 */
+	private static String describe(RemoteError error) {
+		StringBuilder description = new StringBuilder();
+		for (RemoteError current = error; current != null; current = current.cause()) {
+			if (current != error) {
+				description.append("; caused by ");
+			}
+			description.append(current.className());
+			if (current.message() != null) {
+				description.append(": ").append(current.message());
+			}
+		}
+		return description.toString();
 	}
 
 	private static void appendErrorLines(StringBuilder message, List<String> lines) {
