@@ -1,0 +1,102 @@
+package dev.ceramic.pool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.ceramic.test.BehaviourPools;
+import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.BehaviourServiceImpl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ceramic.test.BehaviourPools.PATIENCE;
+import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A pool whose workers die during start-up again and again fails, rejects calls at once
+ * with the start-up error, and recovers once a worker can start.
+ */
+@Timeout(180)
+class PoolCrashLoopTests {
+
+	/**
+	 * Far longer than a test may take: a call that waited for a worker instead of being
+	 * rejected at once would time the test out.
+	 */
+	private static final Duration ACQUIRE_TIMEOUT = Duration.ofMinutes(10);
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aPoolWhoseServiceCannotStartFailsAndRecoversWhenItCan() throws Exception {
+		Path marker = Files.createFile(this.temp.resolve("refuse-to-start"));
+		BehaviourPools.Events events = new BehaviourPools.Events();
+		WorkerPoolSettings settings = settings("crash-loop").maxWorkers(1)
+			.acquireTimeout(ACQUIRE_TIMEOUT)
+			.restartBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+			.crashLoopThreshold(3)
+			.systemProperties(Map.of(BehaviourServiceImpl.FAIL_WHILE_EXISTS, marker.toString()))
+			.build();
+		try (WorkerPool pool = BehaviourPools.build(settings, events)) {
+			BehaviourService service = pool.proxy(BehaviourService.class);
+			pool.start();
+			assertThat(pool.awaitReady(PATIENCE)).isFalse();
+			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
+			assertThat(pool.snapshot(false).startFailures()).isGreaterThanOrEqualTo(3);
+			assertThat(events.count(PoolEvent.Type.WORKER_START_FAILED)).isGreaterThanOrEqualTo(3);
+			assertThat(events.count(PoolEvent.Type.POOL_FAILED)).isEqualTo(1);
+			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
+				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
+				assertThat(ex.poolName()).isEqualTo("crash-loop");
+				assertThat(ex.getMessage()).contains("Pool 'crash-loop' has failed")
+					.contains("died during start-up")
+					.contains(BehaviourServiceImpl.REFUSAL + marker);
+				assertThat(ex.getCause()).isInstanceOf(WorkerStartException.class)
+					.hasMessageContaining("could not make its services: ")
+					.hasMessageContaining("java.lang.IllegalStateException: " + BehaviourServiceImpl.REFUSAL + marker);
+			});
+			Files.delete(marker);
+			await("the pool recovered", () -> pool.snapshot(false).state() == PoolState.RUNNING);
+			assertThat(pool.awaitReady(PATIENCE)).isTrue();
+			long pid = service.pid();
+			assertThat(BehaviourPools.pids(pool)).containsExactly(pid);
+			assertThat(events.count(PoolEvent.Type.POOL_RECOVERED)).isEqualTo(1);
+		}
+		assertThat(workerProcesses("crash-loop")).isEmpty();
+	}
+
+	@Test
+	void aServiceThatExitsInItsConstructorFailsThePoolWithItsExitStatusAndLastWords() {
+		WorkerPoolSettings settings = settings("crash-loop-exit").maxWorkers(1)
+			.acquireTimeout(ACQUIRE_TIMEOUT)
+			.restartBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
+			.crashLoopThreshold(2)
+			.systemProperties(Map.of(BehaviourServiceImpl.EXIT_IN_CONSTRUCTOR, "7"))
+			.build();
+		try (WorkerPool pool = BehaviourPools.build(settings)) {
+			BehaviourService service = pool.proxy(BehaviourService.class);
+			pool.start();
+			assertThat(pool.awaitReady(PATIENCE)).isFalse();
+			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
+			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
+				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
+				assertThat(ex.getMessage()).contains("died during start-up")
+					.contains("exit code 7")
+					.contains("BehaviourServiceImpl exits with status 7 in its constructor");
+			});
+			// It keeps failing fast while it stays failed.
+			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid)
+				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED));
+		}
+		assertThat(workerProcesses("crash-loop-exit")).isEmpty();
+	}
+
+}
