@@ -1,0 +1,200 @@
+package dev.ceramic.pool;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import dev.ceramic.pool.internal.Protocol;
+import dev.ceramic.pool.internal.WorkerMain;
+import dev.ceramic.process.LaunchMode;
+import dev.ceramic.test.BehaviourCompiler;
+import dev.ceramic.test.BehaviourFailingFactory;
+import dev.ceramic.test.BehaviourImpostor;
+import dev.ceramic.test.BehaviourPools;
+import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.BehaviourServiceImpl;
+import dev.ceramic.test.BehaviourVersioned;
+import dev.ceramic.test.BehaviourVersionedImpl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A worker that cannot make its services, or greets the application wrongly, fails to
+ * start with a {@link WorkerStartException} that says what went wrong, and leaves no
+ * process behind. Each pool here fails at its first start-up failure, so that the failure
+ * reaches a caller as the cause of a {@link CallRejectedException}.
+ */
+@Timeout(120)
+class PoolHandshakeTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aServiceFactoryThatFailsIsReported() {
+		WorkerPoolSettings settings = failFast("handshake-factory").serviceFactory(BehaviourFailingFactory.class)
+			.build();
+		WorkerPool pool = WorkerPool.builder(settings)
+			.service(BehaviourService.class, BehaviourServiceImpl.class)
+			.build();
+		assertStartFails(pool, BehaviourService.class, (ex) -> {
+			assertThat(ex.workerPid()).isPresent();
+			assertThat(ex.getMessage())
+				.startsWith("A worker of pool 'handshake-factory' (pid " + ex.workerPid().getAsLong() + ")")
+				.contains("could not make its services: java.lang.IllegalStateException: "
+						+ BehaviourFailingFactory.MESSAGE);
+		});
+	}
+
+	@Test
+	void anImplementationThatDoesNotImplementItsInterfaceIsReported() {
+		WorkerPool pool = WorkerPool.builder(failFast("handshake-mismatch").build())
+			.service(BehaviourService.class, "dev.ceramic.test.CalculatorService")
+			.build();
+		assertStartFails(pool, BehaviourService.class, (ex) -> assertThat(ex.getMessage())
+			.contains("dev.ceramic.test.CalculatorService does not implement " + BehaviourService.class.getName()));
+	}
+
+	@Test
+	void anImplementationMissingFromTheWorkersClasspathIsReported() {
+		WorkerPool pool = WorkerPool.builder(failFast("handshake-missing").build())
+			.service(BehaviourService.class, "dev.ceramic.test.NoSuchBehaviour")
+			.build();
+		assertStartFails(pool, BehaviourService.class, (ex) -> assertThat(ex.getMessage())
+			.contains("java.lang.ClassNotFoundException: dev.ceramic.test.NoSuchBehaviour"));
+	}
+
+	@Test
+	void aWorkerSpeakingAnotherProtocolVersionIsRefused() {
+		WorkerPool pool = impostorPool("handshake-version", "version");
+		assertStartFails(pool, BehaviourService.class,
+				(ex) -> assertThat(ex.getMessage())
+					.contains("greeted the application wrongly: protocol version " + BehaviourImpostor.FOREIGN_VERSION
+							+ " where this application speaks " + Protocol.VERSION)
+					.contains("the worker runs another version of ceramic"));
+	}
+
+	@Test
+	void aWorkerWithOtherVersionsOfTheServiceInterfacesIsRefused() {
+		// The worker's classpath holds another BehaviourVersioned first, whose method
+		// takes a long where the application's takes an int.
+		Path classes = BehaviourCompiler.compile(this.temp, BehaviourVersioned.class.getName(),
+				BehaviourVersioned.sourceWith("String describe(long level);"));
+		WorkerPoolSettings settings = failFast("handshake-fingerprint")
+			.launchMode(LaunchMode.classpath(classes + File.pathSeparator + System.getProperty("java.class.path")))
+			.build();
+		WorkerPool pool = WorkerPool.builder(settings)
+			.service(BehaviourVersioned.class, BehaviourVersionedImpl.class)
+			.build();
+		assertStartFails(pool, BehaviourVersioned.class,
+				(ex) -> assertThat(ex.getMessage())
+					.contains("greeted the application wrongly: service interfaces with fingerprint")
+					.contains("the worker's classpath holds other versions of the service interfaces"));
+	}
+
+	@Test
+	void aWorkerWhoseFirstMessageIsNoGreetingIsRefused() {
+		WorkerPool pool = impostorPool("handshake-result", "result");
+		assertStartFails(pool, BehaviourService.class, (ex) -> assertThat(ex.getMessage())
+			.contains("greeted the application wrongly: a RESULT message instead of HELLO"));
+	}
+
+	@Test
+	void aWorkerWithAMalformedGreetingIsRefused() {
+		WorkerPool pool = impostorPool("handshake-malformed", "malformed");
+		assertStartFails(pool, BehaviourService.class,
+				(ex) -> assertThat(ex.getMessage()).contains("A worker of pool 'handshake-malformed' (pid ")
+					.contains("greeted the application wrongly: a malformed HELLO message"));
+	}
+
+	@Test
+	void aWorkerThatNeverGreetsIsKilledAfterStartupTimeout() {
+		WorkerPool pool = impostorPool("handshake-silent", "silent", Duration.ofSeconds(5));
+		assertStartFails(pool, BehaviourService.class,
+				(ex) -> assertThat(ex.getMessage()).contains("timeout of PT5S and was killed"));
+	}
+
+	private static WorkerPoolSettings.Builder failFast(String name) {
+		return settings(name).maxWorkers(1).crashLoopThreshold(1);
+	}
+
+	private static WorkerPool impostorPool(String name, String mode) {
+		return impostorPool(name, mode, BehaviourPools.PATIENCE);
+	}
+
+	/**
+	 * A pool whose workers run {@link BehaviourImpostor} instead of the real entry point.
+	 */
+	private static WorkerPool impostorPool(String name, String mode, Duration startupTimeout) {
+		WorkerPoolSettings settings = failFast(name).startupTimeout(startupTimeout)
+			.launchMode(new ImpostorLaunchMode())
+			.systemProperties(Map.of(BehaviourImpostor.MODE, mode))
+			.build();
+		return WorkerPool.builder(settings).service(BehaviourService.class, BehaviourServiceImpl.class).build();
+	}
+
+	/**
+	 * Start the pool, expect it to fail, and check the start-up failure that a call gets
+	 * as its cause; then check that no worker process is left.
+	 */
+	private static void assertStartFails(WorkerPool pool, Class<?> service, Consumer<WorkerStartException> failure) {
+		try (pool) {
+			pool.start();
+			assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isFalse();
+			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
+			assertThat(workerProcesses(pool.name())).as("worker processes left behind").isEmpty();
+			Object proxy = pool.proxy(service);
+			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(() -> invokeFirstMethod(service, proxy))
+				.satisfies((ex) -> {
+					assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
+					assertThat(ex.getCause()).isInstanceOfSatisfying(WorkerStartException.class, (cause) -> {
+						assertThat(cause.poolName()).isEqualTo(pool.name());
+						failure.accept(cause);
+						assertThat(ex.getMessage()).contains(cause.getMessage());
+					});
+				});
+		}
+	}
+
+	private static void invokeFirstMethod(Class<?> service, Object proxy) throws Throwable {
+		if (service == BehaviourService.class) {
+			((BehaviourService) proxy).pid();
+		}
+		else {
+			((BehaviourVersioned) proxy).describe(1);
+		}
+	}
+
+	/**
+	 * Launches workers on the application's classpath, but running
+	 * {@link BehaviourImpostor} in place of {@link WorkerMain}.
+	 */
+	static final class ImpostorLaunchMode implements LaunchMode {
+
+		@Override
+		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
+				List<String> arguments) {
+			List<String> replaced = new ArrayList<>(arguments);
+			assertThat(replaced.get(replaced.size() - 1)).isEqualTo(WorkerMain.class.getName());
+			replaced.set(replaced.size() - 1, BehaviourImpostor.class.getName());
+			return LaunchMode.currentClasspath().command(javaExecutable, jvmArguments, mainClass, replaced);
+		}
+
+		@Override
+		public String describe() {
+			return "impostor";
+		}
+
+	}
+
+}
