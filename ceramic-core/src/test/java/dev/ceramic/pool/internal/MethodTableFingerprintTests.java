@@ -1,0 +1,62 @@
+package dev.ceramic.pool.internal;
+
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.test.BehaviourCompiler;
+import dev.ceramic.test.BehaviourVersioned;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fingerprint that worker and application compare in the handshake: the same for the
+ * same method signatures, different when any signature differs. Each version of
+ * {@link BehaviourVersioned} is compiled and loaded here on its own.
+ */
+class MethodTableFingerprintTests {
+
+	private static final JsonCodec codec = JsonCodec.defaults();
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void theSameSignaturesLoadedSeparatelyHaveTheSameFingerprint() throws Exception {
+		Class<?> copy = load("String describe(int level);");
+		assertThat(copy).isNotSameAs(BehaviourVersioned.class);
+		assertThat(fingerprint(copy)).isEqualTo(fingerprint(BehaviourVersioned.class));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "String describe(long level);", "Object describe(int level);",
+			"String describe(int level, int depth);", "String explain(int level);",
+			"String describe(int level);\n\tint size();", "" })
+	void anyOtherSignatureChangesTheFingerprint(String methods) throws Exception {
+		assertThat(fingerprint(load(methods))).isNotEqualTo(fingerprint(BehaviourVersioned.class));
+	}
+
+	@Test
+	void parameterNamesDoNotChangeTheFingerprint() throws Exception {
+		assertThat(fingerprint(load("String describe(int detail);"))).isEqualTo(fingerprint(BehaviourVersioned.class));
+	}
+
+	private Class<?> load(String methods) throws Exception {
+		Path directory = Files.createTempDirectory(this.temp, "version");
+		BehaviourCompiler.compile(directory, BehaviourVersioned.class.getName(),
+				BehaviourVersioned.sourceWith(methods));
+		URLClassLoader loader = BehaviourCompiler.loader(directory);
+		return Class.forName(BehaviourVersioned.class.getName(), false, loader);
+	}
+
+	private static String fingerprint(Class<?> serviceInterface) {
+		return MethodTable.of(List.of(serviceInterface), codec).fingerprint();
+	}
+
+}
