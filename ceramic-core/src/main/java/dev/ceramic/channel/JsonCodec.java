@@ -22,6 +22,7 @@ import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.type.TypeBindings;
 
 /**
  * Encodes typed messages as JSON with Jackson, set up so that the wire cannot choose what
@@ -93,6 +94,22 @@ public final class JsonCodec {
 	 */
 	public JavaType javaType(Type type) {
 		return this.mapper.constructType(type);
+	}
+
+	/**
+	 * Return the Jackson type for a generic type used in a member of a class, with that
+	 * class's type variables bound as one of its subtypes binds them: in
+	 * {@code interface Points extends Repository<Point>}, {@code T find(int)} of
+	 * {@code Repository<T>} returns a {@code Point}.
+	 * @param type the member's generic type
+	 * @param declaringClass the class that declares the member
+	 * @param subtype the type through which the member is used
+	 * @return the Jackson type
+	 */
+	public JavaType javaType(Type type, Class<?> declaringClass, Class<?> subtype) {
+		JavaType declaring = javaType(subtype).findSuperType(declaringClass);
+		TypeBindings bindings = (declaring != null) ? declaring.getBindings() : TypeBindings.emptyBindings();
+		return this.mapper.getTypeFactory().resolveMemberType(type, bindings);
 	}
 
 	/**

@@ -65,9 +65,11 @@ public final class MethodTable {
 				Type[] parameters = method.getGenericParameterTypes();
 				JavaType[] parameterTypes = new JavaType[parameters.length];
 				for (int i = 0; i < parameters.length; i++) {
-					parameterTypes[i] = codec.javaType(parameters[i]);
+					parameterTypes[i] = codec.javaType(parameters[i], method.getDeclaringClass(), type);
 				}
-				JavaType returnType = codec.javaType(method.getGenericReturnType());
+				// Inherited from a generic interface, T means the type argument the
+				// service interface gives it.
+				JavaType returnType = codec.javaType(method.getGenericReturnType(), method.getDeclaringClass(), type);
 				entries.add(new Entry(entries.size(), service, type, method, parameterTypes, returnType,
 						method.getReturnType() == void.class));
 			}
