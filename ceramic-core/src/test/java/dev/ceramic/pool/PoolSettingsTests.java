@@ -1,0 +1,143 @@
+package dev.ceramic.pool;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import dev.ceramic.channel.ChanOptions;
+import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.BehaviourServiceImpl;
+import dev.ceramic.test.Calculator;
+import dev.ceramic.test.CalculatorService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Every invalid setting fails in {@link WorkerPoolSettings.Builder#build()} with a
+ * message that names it; the limits themselves are valid; a pool needs services, each an
+ * interface, each once.
+ */
+class PoolSettingsTests {
+
+	static Stream<Arguments> invalidSettings() {
+		return Stream.of(invalid((b) -> b.minWorkers(-1), "min-workers must not be negative, but was -1"),
+				invalid((b) -> b.maxWorkers(0), "max-workers must be at least 1, but was 0"),
+				invalid((b) -> b.minWorkers(3).maxWorkers(2),
+						"min-workers must not be greater than max-workers (2), but was 3"),
+				invalid((b) -> b.acquireTimeout(Duration.ofMillis(-1)),
+						"acquire-timeout must not be negative, but was PT-0.001S"),
+				invalid((b) -> b.maxQueuedCalls(-1), "max-queued-calls must not be negative, but was -1"),
+				invalid((b) -> b.callTimeout(Duration.ZERO), "call-timeout must be positive, but was PT0S"),
+				invalid((b) -> b.callTimeout(Duration.ofSeconds(-1)), "call-timeout must be positive, but was PT-1S"),
+				invalid((b) -> b.maxCallsPerWorker(-1),
+						"max-calls-per-worker must not be negative (0 means no limit), but was -1"),
+				invalid((b) -> b.idleTimeout(Duration.ZERO), "idle-timeout must be positive, but was PT0S"),
+				invalid((b) -> b.maxWorkerMemory(-1),
+						"max-worker-memory must not be negative (0 means no limit), but was -1"),
+				invalid((b) -> b.startupTimeout(Duration.ZERO), "startup-timeout must be positive, but was PT0S"),
+				invalid((b) -> b.shutdownGrace(Duration.ofMillis(-1)),
+						"shutdown-grace must not be negative, but was PT-0.001S"),
+				invalid((b) -> b.maxFrameSize(1023), "max-frame-size must be at least 1024 bytes, but was 1023"),
+				invalid((b) -> b.maxNestingDepth(0), "max-nesting-depth must be at least 1, but was 0"),
+				invalid((b) -> b.restartBackoff(Duration.ZERO, Duration.ofSeconds(1)),
+						"restart-backoff must be positive, but was PT0S"),
+				invalid((b) -> b.restartBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)),
+						"max-restart-backoff must not be less than restart-backoff, but was PT1S"),
+				invalid((b) -> b.crashLoopThreshold(0), "crash-loop-threshold must be at least 1, but was 0"));
+	}
+
+	private static Arguments invalid(UnaryOperator<WorkerPoolSettings.Builder> change, String message) {
+		return arguments(change, message);
+	}
+
+	@ParameterizedTest(name = "{1}")
+	@MethodSource("invalidSettings")
+	void anInvalidSettingFailsNamingIt(UnaryOperator<WorkerPoolSettings.Builder> change, String message) {
+		WorkerPoolSettings.Builder builder = change.apply(WorkerPoolSettings.builder("checked"));
+		assertThatIllegalArgumentException().isThrownBy(builder::build).withMessage("Pool 'checked': " + message);
+	}
+
+	@Test
+	void aBlankNameIsInvalid() {
+		assertThatIllegalArgumentException().isThrownBy(() -> WorkerPoolSettings.builder(" ").build())
+			.withMessageContaining("name must not be blank");
+	}
+
+	@Test
+	void theLimitsOfEachSettingAreValid() {
+		WorkerPoolSettings settings = WorkerPoolSettings.builder("limits")
+			.minWorkers(0)
+			.maxWorkers(1)
+			.acquireTimeout(Duration.ZERO)
+			.maxQueuedCalls(0)
+			.callTimeout(Duration.ofMillis(1))
+			.maxCallsPerWorker(0)
+			.idleTimeout(Duration.ofMillis(1))
+			.maxWorkerMemory(0)
+			.startupTimeout(Duration.ofMillis(1))
+			.shutdownGrace(Duration.ZERO)
+			.maxFrameSize(1024)
+			.maxNestingDepth(1)
+			.restartBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
+			.crashLoopThreshold(1)
+			.build();
+		assertThat(settings.minWorkers()).isZero();
+		assertThat(settings.acquireTimeout()).isZero();
+		assertThat(settings.maxFrameSize()).isEqualTo(1024);
+		assertThat(settings.maxRestartBackoff()).isEqualTo(settings.restartBackoff());
+		assertThat(WorkerPoolSettings.builder("equal").minWorkers(3).maxWorkers(3).build().minWorkers()).isEqualTo(3);
+	}
+
+	@Test
+	void theDefaultsAreTheDocumentedOnes() {
+		WorkerPoolSettings settings = WorkerPoolSettings.builder("defaults").build();
+		assertThat(settings.name()).isEqualTo("defaults");
+		assertThat(settings.minWorkers()).isEqualTo(1);
+		assertThat(settings.maxWorkers()).isGreaterThanOrEqualTo(2);
+		assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(settings.maxQueuedCalls()).isEqualTo(100);
+		assertThat(settings.callTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(settings.maxCallsPerWorker()).isZero();
+		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(settings.maxWorkerMemory()).isZero();
+		assertThat(settings.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(settings.maxFrameSize()).isEqualTo(ChanOptions.DEFAULT_MAX_FRAME_SIZE);
+		assertThat(settings.maxNestingDepth()).isEqualTo(64);
+		assertThat(settings.serviceFactory()).isEqualTo(ReflectiveServiceFactory.class);
+		assertThat(settings.inheritEnvironment()).isTrue();
+		assertThat(settings.crashLoopThreshold()).isEqualTo(5);
+	}
+
+	@Test
+	void aPoolNeedsAtLeastOneService() {
+		WorkerPool.Builder builder = WorkerPool.builder(WorkerPoolSettings.builder("empty").build());
+		assertThatIllegalStateException().isThrownBy(builder::build).withMessage("Pool 'empty' has no services");
+	}
+
+	@Test
+	void aServiceMustBeAnInterface() {
+		WorkerPool.Builder builder = WorkerPool.builder(WorkerPoolSettings.builder("classes").build());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> builder.service(BehaviourServiceImpl.class, BehaviourServiceImpl.class))
+			.withMessageContaining(BehaviourServiceImpl.class.getName() + " is not an interface");
+	}
+
+	@Test
+	void aServiceCanBeAddedOnlyOnce() {
+		WorkerPool.Builder builder = WorkerPool.builder(WorkerPoolSettings.builder("twice").build())
+			.service(BehaviourService.class, BehaviourServiceImpl.class)
+			.service(Calculator.class, CalculatorService.class);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> builder.service(BehaviourService.class, BehaviourServiceImpl.class))
+			.withMessage("Pool 'twice' already has a service for " + BehaviourService.class.getName());
+	}
+
+}
