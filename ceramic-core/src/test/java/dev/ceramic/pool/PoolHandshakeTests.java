@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.BehaviourPools.workerProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,7 +153,9 @@ class PoolHandshakeTests {
 			pool.start();
 			assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isFalse();
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
-			assertThat(workerProcesses(pool.name())).as("worker processes left behind").isEmpty();
+			// Killed, though not always waited for: a worker that did not become ready
+			// within startup-timeout is killed by Proc, which does not wait.
+			await("no worker process is left", () -> workerProcesses(pool.name()).isEmpty());
 			Object proxy = pool.proxy(service);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(() -> invokeFirstMethod(service, proxy))
 				.satisfies((ex) -> {
