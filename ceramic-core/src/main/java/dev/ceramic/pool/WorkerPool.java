@@ -812,6 +812,10 @@ public final class WorkerPool implements AutoCloseable {
 				thread.join();
 			}
 			this.launcher.awaitTermination(this.settings.startupTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			// House-keeping may be stopping workers it already took out of the pool;
+			// interrupted by shutdownNow(), it kills them, and they must be gone before
+			// close() returns.
+			this.timer.awaitTermination(this.settings.shutdownGrace().toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
