@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import dev.ceramic.test.BehaviourLingeringFactory;
 import dev.ceramic.test.BehaviourPools;
 import dev.ceramic.test.BehaviourService;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,27 @@ class PoolShutdownTests {
 		assertThat(workerProcesses("shutdown-idle")).isEmpty();
 		pool.close();
 		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
+	}
+
+	@Test
+	void aWorkerStoppingAfterIdleTimeoutWhenThePoolClosesDoesNotOutliveIt() {
+		BehaviourPools.Events events = new BehaviourPools.Events();
+		// Its workers take a minute to exit after goodbye, so the one that idle-timeout
+		// stops is still running when the pool closes.
+		WorkerPoolSettings settings = settings("shutdown-idle-stopping").minWorkers(0)
+			.maxWorkers(1)
+			.idleTimeout(Duration.ofMillis(300))
+			.shutdownGrace(PATIENCE)
+			.serviceFactory(BehaviourLingeringFactory.class)
+			.build();
+		WorkerPool pool = BehaviourPools.start(settings, events);
+		long pid = pool.proxy(BehaviourService.class).pid();
+		await("idle-timeout stops the worker", () -> events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 1);
+		assertThat(pool.snapshot(false).workers()).isEmpty();
+		assertThat(isAlive(pid)).isTrue();
+		pool.close();
+		assertThat(isAlive(pid)).isFalse();
+		assertThat(workerProcesses("shutdown-idle-stopping")).isEmpty();
 	}
 
 	@Test
