@@ -299,6 +299,11 @@ public final class WorkerPool implements AutoCloseable {
 	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
 		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec);
 		Duration timeout = timeoutFor(entry);
+		if (Thread.currentThread().isInterrupted()) {
+			// Nothing was sent yet, so no worker needs to pay for it.
+			throw new CallTimeoutException(name(), 0, "The calling thread was interrupted before its call to "
+					+ entry.describe() + " in pool '" + name() + "' was sent; nothing was sent", timeout);
+		}
 		Worker worker = lease();
 		Protocol.Reply reply;
 		try {

@@ -182,4 +182,29 @@ class PoolTimeoutTests {
 		}
 	}
 
+	@Test
+	void aCallOnAnAlreadyInterruptedThreadSendsNothingAndHurtsNoWorker() throws Exception {
+		WorkerPoolSettings settings = settings("timeout-interrupted-before").maxWorkers(1).build();
+		try (WorkerPool pool = BehaviourPools.start(settings)) {
+			BehaviourService service = pool.proxy(BehaviourService.class);
+			long pid = service.pid();
+			CallTimeoutException ex = async("already-interrupted", () -> {
+				Thread.currentThread().interrupt();
+				try {
+					service.pid();
+					return null;
+				}
+				catch (CallTimeoutException timeout) {
+					assertThat(Thread.currentThread().isInterrupted()).isTrue();
+					return timeout;
+				}
+			}).get();
+			assertThat(ex).isNotNull();
+			assertThat(ex.getMessage()).contains("before its call").contains("nothing was sent");
+			assertThat(ex.workerPid()).isEmpty();
+			assertThat(service.pid()).isEqualTo(pid);
+			assertThat(pool.snapshot(false).timeouts()).isZero();
+		}
+	}
+
 }
