@@ -1,0 +1,160 @@
+package dev.ceramic.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.ceramic.channel.Chan;
+import dev.ceramic.process.Proc;
+import dev.ceramic.process.ProcOptions;
+
+/**
+ * Child start-up: {@code Proc.start} until the child's first message has arrived, beside
+ * a bare {@code java -cp
+ *
+<dir>
+ *  Hello}, runs interleaved.
+ */
+final class StartupBenchmark {
+
+	private final int runs;
+
+	StartupBenchmark(int runs) {
+		this.runs = runs;
+	}
+
+	/** A way of starting a ceramic child. */
+	record Variant(String name, ProcOptions options) {
+	}
+
+	record Result(String name, Stats toFirstMessage, Stats peakRssKiB) {
+	}
+
+	record BareResult(Stats toFirstLine, Stats toExit, Stats peakRssKiB) {
+	}
+
+	record Results(BareResult bare, List<Result> variants) {
+	}
+
+	Results run(List<Variant> variants) throws Exception {
+		Path helloDir = Files.createTempDirectory("ceramic-bench-hello");
+		try {
+			copyHello(helloDir);
+			int kinds = variants.size() + 1;
+			long[][] times = new long[kinds][this.runs];
+			long[][] rss = new long[kinds][this.runs];
+			long[] bareExit = new long[this.runs];
+			// One untimed start of each first: class loading and JIT in this JVM.
+			bare(helloDir, new long[3]);
+			for (Variant variant : variants) {
+				ceramic(variant, new long[2]);
+			}
+			for (int run = 0; run < this.runs; run++) {
+				for (int k = 0; k < kinds; k++) {
+					// Rotate the order each run, so that no kind always follows the same
+					// one.
+					int kind = (k + run) % kinds;
+					long[] sample = new long[3];
+					if (kind == 0) {
+						bare(helloDir, sample);
+						bareExit[run] = sample[2];
+					}
+					else {
+						ceramic(variants.get(kind - 1), sample);
+					}
+					times[kind][run] = sample[0];
+					rss[kind][run] = sample[1];
+				}
+			}
+			BareResult bare = new BareResult(Stats.of(times[0], this.runs), Stats.of(bareExit, this.runs),
+					Stats.of(rss[0], this.runs));
+			List<Result> results = new ArrayList<>();
+			for (int i = 0; i < variants.size(); i++) {
+				results.add(new Result(variants.get(i).name(), Stats.of(times[i + 1], this.runs),
+						Stats.of(rss[i + 1], this.runs)));
+			}
+			return new Results(bare, results);
+		}
+		finally {
+			try (Stream<Path> files = Files.walk(helloDir)) {
+				files.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			}
+		}
+	}
+
+	/** Time to the first message, and the child's peak RSS then. */
+	private static void ceramic(Variant variant, long[] sample) {
+		Chan chan = Chan.open();
+		long start = System.nanoTime();
+		try (Proc proc = Proc.start(FirstMessageEntry.class, chan, variant.options())) {
+			chan.recv();
+			sample[0] = System.nanoTime() - start;
+			sample[1] = peakRssKiB(proc.pid());
+		}
+	}
+
+	/** Time to the first line, peak RSS as the child reported it, time to exit. */
+	private static void bare(Path helloDir, long[] sample) throws IOException, InterruptedException {
+		List<String> command = List.of(ProcOptions.currentJava().toString(), "-cp", helloDir.toString(),
+				Hello.class.getName());
+		long start = System.nanoTime();
+		Process process = new ProcessBuilder(command).redirectError(Redirect.INHERIT).start();
+		try (BufferedReader out = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+			String first = out.readLine();
+			sample[0] = System.nanoTime() - start;
+			if (!"hello".equals(first)) {
+				throw new IllegalStateException("Hello printed " + first);
+			}
+			String line;
+			while ((line = out.readLine()) != null) {
+				if (line.startsWith("VmHWM:")) {
+					sample[1] = parseKiB(line);
+				}
+			}
+		}
+		process.waitFor();
+		sample[2] = System.nanoTime() - start;
+	}
+
+	private static void copyHello(Path dir) throws IOException {
+		String resource = Hello.class.getName().replace('.', '/') + ".class";
+		Path target = dir.resolve(resource);
+		Files.createDirectories(target.getParent());
+		try (InputStream in = Hello.class.getClassLoader().getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IOException("Cannot find " + resource);
+			}
+			Files.copy(in, target);
+		}
+	}
+
+	static long peakRssKiB(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return parseKiB(line);
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Not on Linux, or the process is gone.
+		}
+		return 0;
+	}
+
+	private static long parseKiB(String line) {
+		String[] parts = line.trim().split("\\s+");
+		return Long.parseLong(parts[1]);
+	}
+
+}
