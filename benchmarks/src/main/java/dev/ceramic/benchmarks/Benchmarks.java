@@ -78,26 +78,37 @@ public final class Benchmarks {
 	}
 
 	private static void roundTrips(int warmup, int iterations) throws Exception {
-		List<RoundTripBenchmark.Result> results = new RoundTripBenchmark(warmup, iterations).run(4, 1024);
+		RoundTripBenchmark benchmark = new RoundTripBenchmark(warmup, iterations);
+		List<RoundTripBenchmark.Result> results = new ArrayList<>();
+		for (int size : new int[] { 4, 1024 }) {
+			results.addAll(benchmark.run(size));
+		}
 		System.out.println();
 		System.out.println("### Round trip parent → child → parent");
 		System.out.println();
-		System.out.println(iterations + " round trips per row after " + warmup
-				+ " of warm-up, Chan and raw interleaved in blocks of 500. Chan: `send` then `recv` "
-				+ "against an echo `ProcMain`. Raw: junixsocket streams over the same kind of socketpair, "
-				+ "fixed-size write then read, no framing. Times in µs.");
+		System.out.println(iterations + " round trips per row after " + warmup + " of warm-up; the rows of one "
+				+ "message size ran interleaved in blocks of " + RoundTripBenchmark.BLOCK + ", each against its own "
+				+ "child JVM. Chan: `send` then `recv` against an echo `ProcMain`. Raw: junixsocket streams over "
+				+ "the same kind of socketpair, fixed-size write then read, no framing. Raw + ACK frames: the "
+				+ "same, but with the bytes Chan puts on the wire (a 10-byte header per message and a 10-byte "
+				+ "acknowledgement written by the receiver before it replies), which is the floor of a rendezvous "
+				+ "protocol. Times in µs; ratios are to raw.");
 		System.out.println();
-		System.out
-			.println("| message | Chan p50 | raw p50 | p50 ratio (target ≤ 1.2) | Chan p99 | raw p99 | p99 ratio |");
-		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+		System.out.println("| message | peer | p50 | p99 | p50 ratio (Chan target ≤ 1.2) | p99 ratio "
+				+ "| context switches per round trip (parent thread + child) | CPU µs per round trip (parent thread + child) |");
+		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (RoundTripBenchmark.Result result : results) {
-			long chan50 = result.chan().median();
-			long raw50 = result.raw().median();
-			long chan99 = result.chan().quantile(0.99);
-			long raw99 = result.raw().quantile(0.99);
-			System.out.println("| " + size(result.size()) + " | " + Stats.micros(chan50) + " | " + Stats.micros(raw50)
-					+ " | " + Stats.ratio(chan50, raw50) + " | " + Stats.micros(chan99) + " | " + Stats.micros(raw99)
-					+ " | " + Stats.ratio(chan99, raw99) + " |");
+			RoundTripBenchmark.Result raw = results.stream()
+				.filter((r) -> r.size() == result.size() && r.name().equals("raw"))
+				.findFirst()
+				.orElseThrow();
+			long p50 = result.latency().median();
+			long p99 = result.latency().quantile(0.99);
+			System.out.println("| " + size(result.size()) + " | " + result.name() + " | " + Stats.micros(p50) + " | "
+					+ Stats.micros(p99) + " | " + Stats.ratio(p50, raw.latency().median()) + " | "
+					+ Stats.ratio(p99, raw.latency().quantile(0.99)) + " | "
+					+ String.format("%.2f + %.2f", result.switchesHere(), result.switchesChild()) + " | "
+					+ String.format("%.1f + %.1f", result.cpuHere() / 1000, result.cpuChild() / 1000) + " |");
 		}
 	}
 

@@ -2,7 +2,6 @@ package dev.ceramic.benchmarks;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.util.ArrayList;
@@ -17,31 +16,48 @@ import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
- * The parent side of the raw baseline: a bare child JVM ({@link RawEcho}) started with
+ * The parent side of a raw baseline: a bare child JVM ({@link RawEcho}) started with
  * {@link ProcessBuilder}, whose standard input is its end of a socketpair, handed over
- * exactly as {@code Proc} does it. Messages are fixed-size plain stream writes and reads.
+ * exactly as {@code Proc} does it.
  */
-final class RawPeer implements AutoCloseable {
+final class RawPeer implements RoundTripBenchmark.Peer {
+
+	private final String name;
 
 	private final Process process;
 
 	private final AFUNIXSocket socket;
 
-	private final InputStream in;
+	private final RawEcho.Reader in;
 
 	private final OutputStream out;
 
+	private final boolean ack;
+
+	private final byte[] frame;
+
 	private final byte[] reply;
 
-	private RawPeer(Process process, AFUNIXSocket socket, int size) throws IOException {
+	private final byte[] acknowledgement = new byte[RawEcho.HEADER_SIZE];
+
+	private RawPeer(String name, Process process, AFUNIXSocket socket, int size, boolean ack) throws IOException {
+		this.name = name;
 		this.process = process;
 		this.socket = socket;
-		this.in = socket.getInputStream();
+		this.in = new RawEcho.Reader(socket.getInputStream());
 		this.out = socket.getOutputStream();
-		this.reply = new byte[size];
+		this.ack = ack;
+		int frameSize = ack ? RawEcho.HEADER_SIZE + size : size;
+		this.frame = new byte[frameSize];
+		this.reply = new byte[frameSize];
 	}
 
-	static RawPeer start(int size) throws IOException {
+	/**
+	 * Start a raw echo child.
+	 * @param size the message size
+	 * @param ack whether to carry Chan's headers and acknowledgements
+	 */
+	static RawPeer start(String name, int size, boolean ack) throws IOException {
 		AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
 		AFUNIXSocket mine = (AFUNIXSocket) pair.getSocket1().socket();
 		AFUNIXSocket theirs = (AFUNIXSocket) pair.getSocket2().socket();
@@ -54,6 +70,7 @@ final class RawPeer implements AutoCloseable {
 		command.add(System.getProperty("java.class.path"));
 		command.add(RawEcho.class.getName());
 		command.add(Integer.toString(size));
+		command.add(ack ? "ack" : "plain");
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.redirectInput(FileDescriptorCast.using(theirs.getFileDescriptor()).as(Redirect.class));
 		builder.redirectOutput(Redirect.DISCARD);
@@ -66,18 +83,33 @@ final class RawPeer implements AutoCloseable {
 			// As Proc does: close the parent's copy without shutting the connection down.
 			Descriptors.closeQuietly(theirs.getFileDescriptor());
 		}
-		return new RawPeer(process, mine, size);
+		return new RawPeer(name, process, mine, size, ack);
 	}
 
-	void roundTrip(byte[] message) throws IOException {
-		this.out.write(message);
-		if (!RawEcho.readFully(this.in, this.reply)) {
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public long pid() {
+		return this.process.pid();
+	}
+
+	@Override
+	public void roundTrip(byte[] message) throws IOException {
+		int offset = this.ack ? RawEcho.HEADER_SIZE : 0;
+		System.arraycopy(message, 0, this.frame, offset, message.length);
+		this.out.write(this.frame);
+		if (this.ack && !this.in.readFully(this.acknowledgement)) {
 			throw new EOFException("The raw echo child is gone");
 		}
-	}
-
-	long pid() {
-		return this.process.pid();
+		if (!this.in.readFully(this.reply)) {
+			throw new EOFException("The raw echo child is gone");
+		}
+		if (this.ack) {
+			this.out.write(this.acknowledgement);
+		}
 	}
 
 	@Override

@@ -9,13 +9,13 @@ import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
 
 /**
- * Round trips parent to child to parent, {@code Chan} beside a raw junixsocket stream,
- * interleaved block by block so that noise from other work on the machine falls on both
- * alike.
+ * Round trips parent to child to parent: {@code Chan} beside raw junixsocket streams,
+ * interleaved block by block (rotating the order) so that noise from other work on the
+ * machine falls on all of them alike.
  */
 final class RoundTripBenchmark {
 
-	private static final int BLOCK = 500;
+	static final int BLOCK = 500;
 
 	private final int warmup;
 
@@ -26,73 +26,123 @@ final class RoundTripBenchmark {
 		this.iterations = iterations;
 	}
 
-	record Result(int size, Stats chan, Stats raw) {
+	/** One way of doing a round trip with a child process. */
+	interface Peer extends AutoCloseable {
+
+		String name();
+
+		long pid();
+
+		void roundTrip(byte[] message) throws IOException;
+
 	}
 
-	List<Result> run(int... sizes) throws Exception {
-		List<Result> results = new ArrayList<>();
+	/**
+	 * The latencies of one peer, and its context switches per round trip in the calling
+	 * thread and in the child (all its threads): a round trip that costs more wake-ups
+	 * shows there.
+	 */
+	record Result(String name, int size, Stats latency, double switchesHere, double switchesChild, double cpuHere,
+			double cpuChild) {
+	}
+
+	List<Result> run(int size) throws Exception {
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build())) {
-			for (int size : sizes) {
-				try (RawPeer raw = RawPeer.start(size)) {
-					results.add(measure(chan, raw, size));
-				}
-			}
+		try (ChanPeer chanPeer = new ChanPeer(chan,
+				Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()));
+				RawPeer raw = RawPeer.start("raw", size, false);
+				RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true)) {
+			List<Peer> peers = List.of(chanPeer, raw, rawAck);
+			return measure(peers, size);
 		}
-		return results;
 	}
 
-	private Result measure(Chan chan, RawPeer raw, int size) throws IOException {
+	private List<Result> measure(List<Peer> peers, int size) throws IOException {
 		byte[] message = new byte[size];
 		for (int i = 0; i < size; i++) {
 			message[i] = (byte) i;
 		}
-		long[] chanSamples = new long[this.iterations];
-		long[] rawSamples = new long[this.iterations];
-		interleave(chan, raw, message, new long[BLOCK], new long[BLOCK], this.warmup, true);
-		interleave(chan, raw, message, chanSamples, rawSamples, this.iterations, false);
-		return new Result(size, Stats.of(chanSamples, this.iterations), Stats.of(rawSamples, this.iterations));
+		int count = peers.size();
+		long[][] samples = new long[count][this.iterations];
+		long[][] switches = new long[count][4];
+		interleave(peers, message, new long[count][BLOCK], this.warmup, true, new long[count][4]);
+		interleave(peers, message, samples, this.iterations, false, switches);
+		List<Result> results = new ArrayList<>();
+		double n = this.iterations;
+		for (int p = 0; p < count; p++) {
+			results.add(new Result(peers.get(p).name(), size, Stats.of(samples[p], this.iterations), switches[p][0] / n,
+					switches[p][1] / n, switches[p][2] / n, switches[p][3] / n));
+		}
+		return results;
 	}
 
-	private static void interleave(Chan chan, RawPeer raw, byte[] message, long[] chanSamples, long[] rawSamples,
-			int total, boolean wrap) throws IOException {
+	private static void interleave(List<Peer> peers, byte[] message, long[][] samples, int total, boolean wrap,
+			long[][] switches) throws IOException {
 		int done = 0;
 		int block = 0;
 		while (done < total) {
 			int n = Math.min(BLOCK, total - done);
 			int offset = wrap ? 0 : done;
-			// ABBA order, so that neither side always runs right after the other.
-			if (block % 2 == 0) {
-				chanBlock(chan, message, chanSamples, offset, n);
-				rawBlock(raw, message, rawSamples, offset, n);
-			}
-			else {
-				rawBlock(raw, message, rawSamples, offset, n);
-				chanBlock(chan, message, chanSamples, offset, n);
+			for (int k = 0; k < peers.size(); k++) {
+				// Rotate the order, so that no peer always runs right after the same one.
+				int p = (k + block) % peers.size();
+				Peer peer = peers.get(p);
+				long here = ContextSwitches.ofCurrentThread();
+				long child = ContextSwitches.ofProcess(peer.pid());
+				long cpuHere = ContextSwitches.cpuNanosOfCurrentThread();
+				long cpuChild = ContextSwitches.cpuNanosOfProcess(peer.pid());
+				long[] times = samples[p];
+				for (int i = 0; i < n; i++) {
+					long start = System.nanoTime();
+					peer.roundTrip(message);
+					times[offset + i] = System.nanoTime() - start;
+				}
+				switches[p][0] += ContextSwitches.ofCurrentThread() - here;
+				switches[p][1] += ContextSwitches.ofProcess(peer.pid()) - child;
+				switches[p][2] += ContextSwitches.cpuNanosOfCurrentThread() - cpuHere;
+				switches[p][3] += ContextSwitches.cpuNanosOfProcess(peer.pid()) - cpuChild;
 			}
 			done += n;
 			block++;
 		}
 	}
 
-	private static void chanBlock(Chan chan, byte[] message, long[] samples, int offset, int n) {
-		for (int i = 0; i < n; i++) {
-			long start = System.nanoTime();
-			chan.send(message);
-			byte[] reply = chan.recv();
-			samples[offset + i] = System.nanoTime() - start;
+	/** The parent's end of a {@code Chan} to a child running {@link EchoEntry}. */
+	static final class ChanPeer implements Peer {
+
+		private final Chan chan;
+
+		private final Proc proc;
+
+		ChanPeer(Chan chan, Proc proc) {
+			this.chan = chan;
+			this.proc = proc;
+		}
+
+		@Override
+		public String name() {
+			return "Chan";
+		}
+
+		@Override
+		public long pid() {
+			return this.proc.pid();
+		}
+
+		@Override
+		public void roundTrip(byte[] message) {
+			this.chan.send(message);
+			byte[] reply = this.chan.recv();
 			if (reply.length != message.length) {
 				throw new IllegalStateException("Echo returned " + reply.length + " bytes for " + message.length);
 			}
 		}
-	}
 
-	private static void rawBlock(RawPeer raw, byte[] message, long[] samples, int offset, int n) throws IOException {
-		for (int i = 0; i < n; i++) {
-			long start = System.nanoTime();
-			raw.roundTrip(message);
-			samples[offset + i] = System.nanoTime() - start;
+		@Override
+		public void close() {
+			this.proc.close();
 		}
+
 	}
 
 }
