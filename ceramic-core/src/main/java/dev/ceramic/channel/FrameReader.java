@@ -20,6 +20,14 @@ final class FrameReader {
 
 	private static final int BUFFER_SIZE = 64 * 1024;
 
+	/**
+	 * The most a read asks for beyond what the current frame still needs. junixsocket's
+	 * stream read allocates and copies as many bytes as are asked for, not as many as
+	 * arrive, so asking for the whole 64 KiB buffer cost a 64 KiB copy on every read. A
+	 * few KiB still take a control frame and the next small message in one read.
+	 */
+	private static final int READ_AHEAD = 4 * 1024;
+
 	private final AFUNIXSocket socket;
 
 	private final InputStream in;
@@ -80,7 +88,7 @@ final class FrameReader {
 		setTimeout(timeoutMillis);
 		if (this.header == null) {
 			while (this.limit - this.position < Frame.HEADER_SIZE) {
-				fill();
+				fill(Frame.HEADER_SIZE - (this.limit - this.position));
 			}
 			this.header = parseHeader();
 			this.payload = (this.header.type() == Frame.DATA) ? new byte[this.header.arg()] : Frame.NO_PAYLOAD;
@@ -107,7 +115,7 @@ final class FrameReader {
 				collectFds();
 			}
 			else {
-				fill();
+				fill(body.length - this.payloadFilled);
 			}
 		}
 		this.header = null;
@@ -143,14 +151,16 @@ final class FrameReader {
 		return new Frame(type, seq, arg, Frame.NO_PAYLOAD, new FileDescriptor[fdCount]);
 	}
 
-	private void fill() throws IOException {
+	/** Read at least one byte into the buffer; {@code needed} bytes would be welcome. */
+	private void fill(int needed) throws IOException {
 		if (this.position > 0) {
 			int remaining = this.limit - this.position;
 			System.arraycopy(this.buffer, this.position, this.buffer, 0, remaining);
 			this.position = 0;
 			this.limit = remaining;
 		}
-		int n = this.in.read(this.buffer, this.limit, this.buffer.length - this.limit);
+		int request = Math.min(this.buffer.length - this.limit, Math.max(needed, READ_AHEAD));
+		int n = this.in.read(this.buffer, this.limit, request);
 		if (n < 0) {
 			throw new EOFException("end of stream");
 		}
