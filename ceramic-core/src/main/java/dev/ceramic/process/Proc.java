@@ -148,6 +148,7 @@ public final class Proc implements AutoCloseable {
 		String encoding = (javaVersion >= 19) ? "-D" : "-Dsun.";
 		jvmArguments.add(encoding + "stdout.encoding=UTF-8");
 		jvmArguments.add(encoding + "stderr.encoding=UTF-8");
+		jvmArguments.addAll(StartupCache.jvmArguments(options));
 		jvmArguments.addAll(options.jvmArguments());
 		for (Map.Entry<String, String> property : options.systemProperties().entrySet()) {
 			jvmArguments.add("-D" + property.getKey() + "=" + property.getValue());

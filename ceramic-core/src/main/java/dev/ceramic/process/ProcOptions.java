@@ -48,6 +48,8 @@ public final class ProcOptions {
 
 	private final LaunchMode launchMode;
 
+	private final boolean startupCache;
+
 	private ProcOptions(Builder builder) {
 		this.name = builder.name;
 		this.javaExecutable = (builder.javaExecutable != null) ? builder.javaExecutable : currentJava();
@@ -60,6 +62,7 @@ public final class ProcOptions {
 		this.startupTimeout = builder.startupTimeout;
 		this.closeGrace = builder.closeGrace;
 		this.launchMode = (builder.launchMode != null) ? builder.launchMode : LaunchMode.currentClasspath();
+		this.startupCache = builder.startupCache;
 	}
 
 	/**
@@ -130,6 +133,10 @@ public final class ProcOptions {
 		return this.launchMode;
 	}
 
+	public boolean startupCache() {
+		return this.startupCache;
+	}
+
 	/**
 	 * Builds {@link ProcOptions}.
 	 */
@@ -156,6 +163,8 @@ public final class ProcOptions {
 		private Duration closeGrace = DEFAULT_CLOSE_GRACE;
 
 		private @Nullable LaunchMode launchMode;
+
+		private boolean startupCache = true;
 
 		private Builder() {
 		}
@@ -287,6 +296,19 @@ public final class ProcOptions {
 		 */
 		public Builder launchMode(LaunchMode launchMode) {
 			this.launchMode = launchMode;
+			return this;
+		}
+
+		/**
+		 * Set whether children share start-up work instead of each doing it again.
+		 * Defaults to {@code true}. When on, this JVM extracts junixsocket's native
+		 * library once into a private temporary directory, deleted when this JVM exits,
+		 * and children load it from there instead of each extracting their own copy.
+		 * @param startupCache whether to share start-up work
+		 * @return this builder
+		 */
+		public Builder startupCache(boolean startupCache) {
+			this.startupCache = startupCache;
 			return this;
 		}
 
