@@ -30,6 +30,10 @@ final class ClasspathLaunchMode implements LaunchMode {
 		return command;
 	}
 
+	String classpath() {
+		return this.classpath;
+	}
+
 	@Override
 	public String describe() {
 		return "flat classpath";

@@ -302,8 +302,14 @@ public final class ProcOptions {
 		/**
 		 * Set whether children share start-up work instead of each doing it again.
 		 * Defaults to {@code true}. When on, this JVM extracts junixsocket's native
-		 * library once into a private temporary directory, deleted when this JVM exits,
-		 * and children load it from there instead of each extracting their own copy.
+		 * library once into a private temporary directory and children load it from
+		 * there; and, when the child's classpath is all jar files, the first start
+		 * launches one short extra JVM in the background that writes a class data sharing
+		 * archive ({@code -XX:ArchiveClassesAtExit}) of the classes a child loads to
+		 * start, which later children map ({@code -XX:SharedArchiveFile}) instead of
+		 * loading and verifying those classes again. The directory is deleted when this
+		 * JVM exits. On this project's benchmark machine that roughly halved the time
+		 * from {@code Proc.start} to a child's first message.
 		 * @param startupCache whether to share start-up work
 		 * @return this builder
 		 */

@@ -1,17 +1,24 @@
 package dev.ceramic.process;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
+import dev.ceramic.channel.Chan;
+import dev.ceramic.channel.ChannelClosedException;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFSocket;
 import org.slf4j.Logger;
@@ -19,25 +26,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start-up work that child JVMs share instead of each doing it again
- * ({@link ProcOptions.Builder#startupCache(boolean)}). Measured on a 2-CPU machine, this
- * removes about a sixth of a child's start-up:
+ * ({@link ProcOptions.Builder#startupCache(boolean)}). Measured on a 2-CPU machine, a
+ * child spent most of its start-up in two places that this removes:
  *
  * <ul>
  * <li>Extracting junixsocket's native library from its jar to a temporary file, loading
  * it and deleting it again, in every child. The parent extracts it once and children load
  * it with junixsocket's {@code org.newsclub.net.unix.library.override}. The override is
  * not forced, so a child that cannot load it falls back to extracting its own copy.</li>
+ * <li>Loading, verifying and linking a few hundred classes (junixsocket's, the channel's,
+ * and JDK classes that the JDK's default CDS archive lacks), and spinning lambda forms.
+ * The first start launches one short training JVM in the background that starts as a
+ * child does, exchanges a message and exits with {@code -XX:ArchiveClassesAtExit}; later
+ * children map that dynamic CDS archive with {@code -XX:SharedArchiveFile}. The JVM
+ * checks that the classpath matches the archive's, and the archive is only used with the
+ * {@code java} executable, classpath and JVM options that made it. CDS refuses non-empty
+ * directories on the classpath, so this part applies only when the classpath is all jar
+ * files.</li>
  * </ul>
  *
- * The library lives in one directory per parent JVM, created with owner-only permissions
- * (so that no other user can swap the library) and deleted when the parent exits;
- * directories left behind by parents that were killed are deleted on the next start.
+ * Everything lives in one directory per parent JVM, created with owner-only permissions
+ * (so that no other user can swap the library or the archive) and deleted when the parent
+ * exits; directories left behind by parents that were killed are deleted on the next
+ * start.
  */
 final class StartupCache {
 
 	static final String LIBRARY_OVERRIDE = "org.newsclub.net.unix.library.override";
 
 	private static final String DIRECTORY_PREFIX = "ceramic-startup-";
+
+	private static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(60);
 
 	private static final Logger logger = LoggerFactory.getLogger(StartupCache.class);
 
@@ -50,6 +69,10 @@ final class StartupCache {
 	private static boolean libraryLookedUp;
 
 	private static @Nullable Path library;
+
+	private static final Map<String, Archive> archives = new HashMap<>();
+
+	private static int archivesMade;
 
 	private StartupCache() {
 	}
@@ -64,12 +87,16 @@ final class StartupCache {
 		if (!options.startupCache()) {
 			return List.of();
 		}
-		List<String> arguments = new ArrayList<>(1);
+		List<String> arguments = new ArrayList<>(2);
 		if (!setsLibrary(options)) {
 			Path library = library();
 			if (library != null) {
 				arguments.add("-D" + LIBRARY_OVERRIDE + "=" + library);
 			}
+		}
+		Path archive = archive(options);
+		if (archive != null) {
+			arguments.add("-XX:SharedArchiveFile=" + archive);
 		}
 		return arguments;
 	}
@@ -131,6 +158,135 @@ final class StartupCache {
 		return property.replaceAll("[ /\\\\'\";:$]", "");
 	}
 
+	/** The archive to use, or {@code null} while there is none yet. */
+	private static @Nullable Path archive(ProcOptions options) {
+		if (!(options.launchMode() instanceof ClasspathLaunchMode launchMode)
+				|| options.jvmArguments().stream().anyMatch(StartupCache::choosesSharing)
+				|| Proc.javaFeatureVersion(options.javaExecutable()) < 17) {
+			return null;
+		}
+		String jars = fingerprint(launchMode.classpath());
+		if (jars == null) {
+			return null;
+		}
+		String key = options.javaExecutable() + "\n" + launchMode.classpath() + "\n"
+				+ String.join("\n", options.jvmArguments());
+		Path file;
+		synchronized (lock) {
+			Archive archive = archives.get(key);
+			if (archive != null && archive.jars().equals(jars)) {
+				return (archive.ready() && Files.isRegularFile(archive.file())) ? archive.file() : null;
+			}
+			// None yet, or a jar changed since: the JVM would refuse the archive with a
+			// warning on the child's standard output, so make a new one.
+			try {
+				file = directory().resolve("classes-" + (++archivesMade) + ".jsa");
+			}
+			catch (IOException ex) {
+				logger.debug("No class data sharing archive for child JVMs", ex);
+				archives.put(key, new Archive(Path.of(""), jars, false));
+				return null;
+			}
+			archives.put(key, new Archive(file, jars, false));
+			if (archive != null) {
+				archive.file().toFile().delete();
+			}
+		}
+		Thread training = new Thread(() -> train(key, options, file, jars), "ceramic-cds-training");
+		training.setDaemon(true);
+		training.start();
+		return null;
+	}
+
+	/**
+	 * The path, size and modification time of each classpath entry, or {@code null}
+	 * unless all are jar files: CDS refuses non-empty directories.
+	 */
+	private static @Nullable String fingerprint(String classpath) {
+		if (classpath.isEmpty()) {
+			return null;
+		}
+		StringBuilder fingerprint = new StringBuilder();
+		for (String entry : classpath.split(File.pathSeparator)) {
+			File jar = new File(entry);
+			if (!entry.endsWith(".jar") || !jar.isFile()) {
+				return null;
+			}
+			fingerprint.append(entry)
+				.append(':')
+				.append(jar.length())
+				.append(':')
+				.append(jar.lastModified())
+				.append(';');
+		}
+		return fingerprint.toString();
+	}
+
+	/** Whether a JVM option of the caller's already decides about class data sharing. */
+	private static boolean choosesSharing(String argument) {
+		return argument.startsWith("-Xshare") || argument.contains("SharedArchiveFile")
+				|| argument.contains("ArchiveClassesAtExit") || argument.contains("AutoCreateSharedArchive")
+				|| argument.contains("AOTCache") || argument.contains("AOTMode");
+	}
+
+	/**
+	 * Start a child as the given options would, exchange a message, and let it exit so
+	 * that it writes the archive.
+	 */
+	private static void train(String key, ProcOptions options, Path file, String jars) {
+		long start = System.nanoTime();
+		boolean ready = false;
+		try {
+			ProcOptions.Builder training = ProcOptions.builder()
+				.name("ceramic-cds-training")
+				.javaExecutable(options.javaExecutable())
+				.launchMode(options.launchMode())
+				.jvmArguments(options.jvmArguments())
+				.jvmArguments("-XX:ArchiveClassesAtExit=" + file)
+				.inheritEnvironment(options.inheritEnvironment())
+				.startupTimeout(options.startupTimeout())
+				.closeGrace(TRAINING_TIMEOUT)
+				.startupCache(false);
+			options.systemProperties().forEach(training::systemProperty);
+			options.removedEnvironment().forEach(training::removeEnvironment);
+			options.environment().forEach(training::environment);
+			Path workingDirectory = options.workingDirectory();
+			if (workingDirectory != null) {
+				training.workingDirectory(workingDirectory);
+			}
+			Path library = setsLibrary(options) ? null : library();
+			if (library != null) {
+				training.systemProperty(LIBRARY_OVERRIDE, library.toString());
+			}
+			Chan chan = Chan.open();
+			try (Proc proc = Proc.start(Training.class, chan, training.build())) {
+				chan.recv(TRAINING_TIMEOUT);
+				chan.close();
+				OptionalInt status = proc.waitFor(TRAINING_TIMEOUT);
+				ready = status.isPresent() && status.getAsInt() == 0 && Files.isRegularFile(file)
+						&& Files.size(file) > 0;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not make a class data sharing archive for child JVMs", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			synchronized (lock) {
+				Archive current = archives.get(key);
+				if (current != null && current.file().equals(file)) {
+					archives.put(key, new Archive(file, jars, ready));
+				}
+			}
+		}
+		if (ready) {
+			logger.debug("Child JVMs map the class data sharing archive {}, made in {} ms", file,
+					Duration.ofNanos(System.nanoTime() - start).toMillis());
+		}
+	}
+
 	/** This parent's directory, created on first use. Called with the lock held. */
 	private static Path directory() throws IOException {
 		Path current = directory;
@@ -169,6 +325,25 @@ final class StartupCache {
 		catch (IOException | RuntimeException ex) {
 			// Best effort.
 		}
+	}
+
+	private record Archive(Path file, String jars, boolean ready) {
+	}
+
+	/** The training child: start, exchange a message, exit. */
+	static final class Training implements ProcMain {
+
+		@Override
+		public void run(Chan chan) {
+			try {
+				chan.send(new byte[] { 1 });
+				chan.recv();
+			}
+			catch (ChannelClosedException ex) {
+				// The parent closes the channel once it has the message.
+			}
+		}
+
 	}
 
 }
