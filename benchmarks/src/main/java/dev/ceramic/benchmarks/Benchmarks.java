@@ -115,6 +115,8 @@ public final class Benchmarks {
 	private static void starts(int runs, boolean experiments) throws Exception {
 		List<StartupBenchmark.Variant> variants = new ArrayList<>();
 		variants.add(new StartupBenchmark.Variant("ceramic child, defaults", ProcOptions.builder().build()));
+		variants.add(new StartupBenchmark.Variant("ceramic child, `startupCache(false)`",
+				ProcOptions.builder().startupCache(false).build()));
 		if (experiments) {
 			variants.addAll(Experiments.startVariants());
 		}
