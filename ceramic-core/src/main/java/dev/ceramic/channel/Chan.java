@@ -118,7 +118,8 @@ public final class Chan implements AutoCloseable {
 		this.options = options;
 		this.name = name;
 		this.out = socket.getOutputStream();
-		this.reader = new FrameReader(socket, options.maxFrameSize(), options.maxFileDescriptors());
+		this.reader = new FrameReader(socket, options.maxFrameSize(), options.maxFileDescriptors(),
+				options.spinBeforeBlocking().toNanos());
 		if (options.maxFileDescriptors() > 0) {
 			// Room for the SCM_RIGHTS control message; without it junixsocket drops
 			// descriptors.

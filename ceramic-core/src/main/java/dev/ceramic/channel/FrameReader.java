@@ -53,11 +53,14 @@ final class FrameReader {
 
 	private int currentTimeoutMillis;
 
-	FrameReader(AFUNIXSocket socket, int maxFrameSize, int maxFds) throws IOException {
+	private final long spinNanos;
+
+	FrameReader(AFUNIXSocket socket, int maxFrameSize, int maxFds, long spinNanos) throws IOException {
 		this.socket = socket;
 		this.in = socket.getInputStream();
 		this.maxFrameSize = maxFrameSize;
 		this.maxFds = maxFds;
+		this.spinNanos = spinNanos;
 	}
 
 	/**
@@ -160,12 +163,26 @@ final class FrameReader {
 			this.limit = remaining;
 		}
 		int request = Math.min(this.buffer.length - this.limit, Math.max(needed, READ_AHEAD));
+		if (this.spinNanos > 0) {
+			spin();
+		}
 		int n = this.in.read(this.buffer, this.limit, request);
 		if (n < 0) {
 			throw new EOFException("end of stream");
 		}
 		this.limit += n;
 		collectFds();
+	}
+
+	/**
+	 * Poll until bytes arrive or the spin time is over, so that a reply that comes soon
+	 * is read without this thread being put to sleep and woken again.
+	 */
+	private void spin() throws IOException {
+		long start = System.nanoTime();
+		while (this.in.available() <= 0 && System.nanoTime() - start < this.spinNanos) {
+			Thread.onSpinWait();
+		}
 	}
 
 	private void collectFds() throws IOException {

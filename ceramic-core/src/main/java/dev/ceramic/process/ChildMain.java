@@ -2,6 +2,7 @@ package dev.ceramic.process;
 
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
+import java.time.Duration;
 import java.util.Optional;
 
 import dev.ceramic.channel.Chan;
@@ -14,7 +15,8 @@ import dev.ceramic.channel.ChanOptions;
  *
  * <p>
  * Arguments: the parent's pid, the channel's maximum frame size, its maximum number of
- * file descriptors a message, and the entry class name.
+ * file descriptors a message, the entry class name, and (optionally) how many nanoseconds
+ * the channel spins before it blocks.
  */
 public final class ChildMain {
 
@@ -35,13 +37,14 @@ public final class ChildMain {
 	}
 
 	public static void main(String[] args) {
-		if (args.length != 4) {
+		if (args.length != 4 && args.length != 5) {
 			System.err.println("ChildMain is started by dev.ceramic.process.Proc, not by hand");
 			System.exit(2);
 		}
 		long parentPid = Long.parseLong(args[0]);
 		watchParent(parentPid);
-		ChanOptions options = new ChanOptions(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+		Duration spin = (args.length == 5) ? Duration.ofNanos(Long.parseLong(args[4])) : Duration.ZERO;
+		ChanOptions options = new ChanOptions(Integer.parseInt(args[1]), Integer.parseInt(args[2]), spin);
 		ProcMain entry = instantiate(args[3]);
 		Chan chan = Chan.fromStandardInput(options);
 		PrintStream out = System.out;

@@ -155,7 +155,7 @@ public final class Proc implements AutoCloseable {
 		}
 		List<String> arguments = List.of(Long.toString(ProcessHandle.current().pid()),
 				Integer.toString(chan.options().maxFrameSize()), Integer.toString(chan.options().maxFileDescriptors()),
-				entry.getName());
+				entry.getName(), Long.toString(chan.options().spinBeforeBlocking().toNanos()));
 		return options.launchMode()
 			.command(options.javaExecutable().toString(), jvmArguments, ChildMain.class.getName(), arguments);
 	}
