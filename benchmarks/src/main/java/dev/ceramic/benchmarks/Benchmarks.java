@@ -3,6 +3,7 @@ package dev.ceramic.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -24,8 +25,11 @@ import dev.ceramic.process.ProcOptions;
  * </pre>
  *
  * Options: {@code --round-trips=N} (default 20000), {@code --warmup=N} (5000),
- * {@code --starts=N} (10), {@code --experiments} (also time start-up variants that are
- * not defaults).
+ * {@code --spin-micros=N} (20; 0 leaves out the row of Chan with its opt-in spinning
+ * reader), {@code --starts=N} (10), {@code --experiments} (also time start-up variants
+ * that are not defaults), {@code --no-round-trips}, {@code --no-starts}. Run it under
+ * {@code taskset -c 0} to put parent and children on one CPU, which removes the cross-CPU
+ * wake-up from the round trips and with it most of their run-to-run variance.
  */
 public final class Benchmarks {
 
@@ -39,6 +43,7 @@ public final class Benchmarks {
 		boolean experiments = false;
 		boolean skipRoundTrips = false;
 		boolean skipStarts = false;
+		Duration spin = Duration.ofNanos(20_000);
 		for (String arg : args) {
 			if (arg.startsWith("--round-trips=")) {
 				roundTrips = Integer.parseInt(arg.substring("--round-trips=".length()));
@@ -48,6 +53,9 @@ public final class Benchmarks {
 			}
 			else if (arg.startsWith("--starts=")) {
 				starts = Integer.parseInt(arg.substring("--starts=".length()));
+			}
+			else if (arg.startsWith("--spin-micros=")) {
+				spin = Duration.ofNanos(1000 * Long.parseLong(arg.substring("--spin-micros=".length())));
 			}
 			else if (arg.equals("--experiments")) {
 				experiments = true;
@@ -60,7 +68,7 @@ public final class Benchmarks {
 			}
 			else {
 				System.err.println("Unknown argument " + arg + "; options: --round-trips=N --warmup=N --starts=N "
-						+ "--experiments --no-round-trips --no-starts");
+						+ "--spin-micros=N --experiments --no-round-trips --no-starts");
 				System.exit(2);
 			}
 		}
@@ -68,7 +76,7 @@ public final class Benchmarks {
 		System.out.println();
 		System.out.println(environment());
 		if (!skipRoundTrips) {
-			roundTrips(warmup, roundTrips);
+			roundTrips(warmup, roundTrips, spin);
 		}
 		if (!skipStarts) {
 			starts(starts, experiments);
@@ -77,8 +85,8 @@ public final class Benchmarks {
 		System.out.println("Load average after: " + loadAverage());
 	}
 
-	private static void roundTrips(int warmup, int iterations) throws Exception {
-		RoundTripBenchmark benchmark = new RoundTripBenchmark(warmup, iterations);
+	private static void roundTrips(int warmup, int iterations, Duration spin) throws Exception {
+		RoundTripBenchmark benchmark = new RoundTripBenchmark(warmup, iterations, spin);
 		List<RoundTripBenchmark.Result> results = new ArrayList<>();
 		for (int size : new int[] { 4, 1024 }) {
 			results.addAll(benchmark.run(size));
@@ -92,7 +100,8 @@ public final class Benchmarks {
 				+ "the same kind of socketpair, fixed-size write then read, no framing. Raw + ACK frames: the "
 				+ "same, but with the bytes Chan puts on the wire (a 10-byte header per message and a 10-byte "
 				+ "acknowledgement written by the receiver before it replies), which is the floor of a rendezvous "
-				+ "protocol. Times in µs; ratios are to raw.");
+				+ "protocol. The last row of each size is Chan with its opt-in spinning reader, which polls the "
+				+ "socket before it sleeps (CPU for latency; not a default). Times in µs; ratios are to raw.");
 		System.out.println();
 		System.out.println("| message | peer | p50 | p99 | p50 ratio (Chan target ≤ 1.2) | p99 ratio "
 				+ "| context switches per round trip (parent thread + child) | CPU µs per round trip (parent thread + child) |");

@@ -1,10 +1,12 @@
 package dev.ceramic.benchmarks;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.ceramic.channel.Chan;
+import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
 
@@ -21,9 +23,12 @@ final class RoundTripBenchmark {
 
 	private final int iterations;
 
-	RoundTripBenchmark(int warmup, int iterations) {
+	private final Duration spin;
+
+	RoundTripBenchmark(int warmup, int iterations, Duration spin) {
 		this.warmup = warmup;
 		this.iterations = iterations;
+		this.spin = spin;
 	}
 
 	/** One way of doing a round trip with a child process. */
@@ -47,12 +52,14 @@ final class RoundTripBenchmark {
 	}
 
 	List<Result> run(int size) throws Exception {
-		Chan chan = Chan.open();
-		try (ChanPeer chanPeer = new ChanPeer(chan,
-				Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()));
+		try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults());
 				RawPeer raw = RawPeer.start("raw", size, false);
-				RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true)) {
-			List<Peer> peers = List.of(chanPeer, raw, rawAck);
+				RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true);
+				ChanPeer spinning = ChanPeer.start(
+						"Chan, opt-in `withSpinBeforeBlocking(" + this.spin.toNanos() / 1000 + " µs)`",
+						ChanOptions.defaults().withSpinBeforeBlocking(this.spin))) {
+			List<Peer> peers = (this.spin.isZero()) ? List.of(chanPeer, raw, rawAck)
+					: List.of(chanPeer, raw, rawAck, spinning);
 			return measure(peers, size);
 		}
 	}
@@ -110,18 +117,27 @@ final class RoundTripBenchmark {
 	/** The parent's end of a {@code Chan} to a child running {@link EchoEntry}. */
 	static final class ChanPeer implements Peer {
 
+		private final String name;
+
 		private final Chan chan;
 
 		private final Proc proc;
 
-		ChanPeer(Chan chan, Proc proc) {
+		private ChanPeer(String name, Chan chan, Proc proc) {
+			this.name = name;
 			this.chan = chan;
 			this.proc = proc;
 		}
 
+		static ChanPeer start(String name, ChanOptions options) {
+			Chan chan = Chan.open(options);
+			return new ChanPeer(name, chan,
+					Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()));
+		}
+
 		@Override
 		public String name() {
-			return "Chan";
+			return this.name;
 		}
 
 		@Override
