@@ -21,6 +21,7 @@ import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFSocket;
+import org.newsclub.net.unix.AFSocketCapability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +131,9 @@ final class StartupCache {
 		}
 		// For example "junixsocket-native-common/junixsocket-native-2.11.1"; junixsocket
 		// deletes the file it loaded, so extract the same resource again.
+		if (!AFSocket.supports(AFSocketCapability.CAPABILITY_UNIX_DOMAIN)) {
+			return null; // loads the library first, if nothing in this JVM has yet
+		}
 		String loaded = AFSocket.getLoadedLibrary();
 		if (loaded == null || loaded.indexOf('/') < 0) {
 			return null;
