@@ -139,22 +139,27 @@ public final class Benchmarks {
 				+ "call until the parent's `recv` returns the child's first message. Bare JVM: `java -cp <dir> "
 				+ "Hello` started with `ProcessBuilder`, until its first line of standard output and until it "
 				+ "has exited. Ratios are to the bare JVM's first line (the stricter baseline) and to its exit. "
-				+ "Peak RSS is `VmHWM` from `/proc/<pid>/status`, read when the first message (line) arrived.");
+				+ "Peak RSS is `VmHWM` from `/proc/<pid>/status`, and CPU the time all the child's threads spent "
+				+ "on a CPU (`/proc/<pid>/task/*/schedstat`), both when the first message (line) arrived; CPU "
+				+ "time depends less on what else the machine runs than wall time does.");
 		System.out.println();
 		System.out.println("| child | median (ms) | min–max (ms) | ratio to bare first line (target ≤ 3) "
-				+ "| ratio to bare exit | peak RSS (MiB) |");
-		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+				+ "| ratio to bare exit | peak RSS (MiB) | CPU (ms) | CPU ratio to bare |");
+		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+		long bareCpu = results.bare().cpu().median();
+		String bareRss = mib(results.bare().peakRssKiB().median());
 		System.out.println("| bare JVM, to first line | " + Stats.millis(bareLine) + " | "
-				+ range(results.bare().toFirstLine()) + " | 1.00 | " + Stats.ratio(bareLine, bareExit) + " | "
-				+ mib(results.bare().peakRssKiB().median()) + " |");
+				+ range(results.bare().toFirstLine()) + " | 1.00 | " + Stats.ratio(bareLine, bareExit) + " | " + bareRss
+				+ " | " + Stats.millis(bareCpu) + " | 1.00 |");
 		System.out.println("| bare JVM, to exit | " + Stats.millis(bareExit) + " | " + range(results.bare().toExit())
-				+ " | " + Stats.ratio(bareExit, bareLine) + " | 1.00 | " + mib(results.bare().peakRssKiB().median())
-				+ " |");
+				+ " | " + Stats.ratio(bareExit, bareLine) + " | 1.00 | " + bareRss + " | | |");
 		for (StartupBenchmark.Result result : results.variants()) {
 			long median = result.toFirstMessage().median();
+			long cpu = result.cpu().median();
 			System.out.println("| " + result.name() + " | " + Stats.millis(median) + " | "
 					+ range(result.toFirstMessage()) + " | " + Stats.ratio(median, bareLine) + " | "
-					+ Stats.ratio(median, bareExit) + " | " + mib(result.peakRssKiB().median()) + " |");
+					+ Stats.ratio(median, bareExit) + " | " + mib(result.peakRssKiB().median()) + " | "
+					+ Stats.millis(cpu) + " | " + Stats.ratio(cpu, bareCpu) + " |");
 		}
 	}
 

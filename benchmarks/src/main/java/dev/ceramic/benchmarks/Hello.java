@@ -6,11 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bare JVM of the start-up comparison. It is copied alone into an empty directory and
- * run as {@code java -cp
- *
-<dir>
- *  dev.ceramic.benchmarks.Hello}: it prints one line, then its peak resident set size,
- * and exits.
+ * run as {@code java -cp DIR dev.ceramic.benchmarks.Hello}: it prints one line, then its
+ * peak resident set size, and exits.
  */
 public final class Hello {
 

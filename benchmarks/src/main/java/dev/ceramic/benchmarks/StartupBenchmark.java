@@ -19,10 +19,7 @@ import dev.ceramic.process.ProcOptions;
 
 /**
  * Child start-up: {@code Proc.start} until the child's first message has arrived, beside
- * a bare {@code java -cp
- *
-<dir>
- *  Hello}, runs interleaved.
+ * a bare {@code java -cp DIR Hello}, runs interleaved.
  */
 final class StartupBenchmark {
 
@@ -36,10 +33,10 @@ final class StartupBenchmark {
 	record Variant(String name, ProcOptions options) {
 	}
 
-	record Result(String name, Stats toFirstMessage, Stats peakRssKiB) {
+	record Result(String name, Stats toFirstMessage, Stats peakRssKiB, Stats cpu) {
 	}
 
-	record BareResult(Stats toFirstLine, Stats toExit, Stats peakRssKiB) {
+	record BareResult(Stats toFirstLine, Stats toExit, Stats peakRssKiB, Stats cpu) {
 	}
 
 	record Results(BareResult bare, List<Result> variants) {
@@ -52,13 +49,14 @@ final class StartupBenchmark {
 			int kinds = variants.size() + 1;
 			long[][] times = new long[kinds][this.runs];
 			long[][] rss = new long[kinds][this.runs];
+			long[][] cpu = new long[kinds][this.runs];
 			long[] bareExit = new long[this.runs];
 			// Untimed starts of each first: class loading and JIT in this JVM, and the
 			// start-up cache's one-off work (its training JVM runs in the background).
 			for (int round = 0; round < 2; round++) {
-				bare(helloDir, new long[3]);
+				bare(helloDir, new long[4]);
 				for (Variant variant : variants) {
-					ceramic(variant, new long[2]);
+					ceramic(variant, new long[4]);
 				}
 				Thread.sleep(2000);
 			}
@@ -67,7 +65,7 @@ final class StartupBenchmark {
 					// Rotate the order each run, so that no kind always follows the same
 					// one.
 					int kind = (k + run) % kinds;
-					long[] sample = new long[3];
+					long[] sample = new long[4];
 					if (kind == 0) {
 						bare(helloDir, sample);
 						bareExit[run] = sample[2];
@@ -77,14 +75,15 @@ final class StartupBenchmark {
 					}
 					times[kind][run] = sample[0];
 					rss[kind][run] = sample[1];
+					cpu[kind][run] = sample[3];
 				}
 			}
 			BareResult bare = new BareResult(Stats.of(times[0], this.runs), Stats.of(bareExit, this.runs),
-					Stats.of(rss[0], this.runs));
+					Stats.of(rss[0], this.runs), Stats.of(cpu[0], this.runs));
 			List<Result> results = new ArrayList<>();
 			for (int i = 0; i < variants.size(); i++) {
 				results.add(new Result(variants.get(i).name(), Stats.of(times[i + 1], this.runs),
-						Stats.of(rss[i + 1], this.runs)));
+						Stats.of(rss[i + 1], this.runs), Stats.of(cpu[i + 1], this.runs)));
 			}
 			return new Results(bare, results);
 		}
@@ -95,7 +94,7 @@ final class StartupBenchmark {
 		}
 	}
 
-	/** Time to the first message, and the child's peak RSS then. */
+	/** Time to the first message, and the child's peak RSS and CPU time then. */
 	private static void ceramic(Variant variant, long[] sample) {
 		Chan chan = Chan.open();
 		long start = System.nanoTime();
@@ -103,10 +102,14 @@ final class StartupBenchmark {
 			chan.recv();
 			sample[0] = System.nanoTime() - start;
 			sample[1] = peakRssKiB(proc.pid());
+			sample[3] = ContextSwitches.cpuNanosOfProcess(proc.pid());
 		}
 	}
 
-	/** Time to the first line, peak RSS as the child reported it, time to exit. */
+	/**
+	 * Time to the first line and CPU time then, peak RSS as the child reported it, time
+	 * to exit.
+	 */
 	private static void bare(Path helloDir, long[] sample) throws IOException, InterruptedException {
 		List<String> command = List.of(ProcOptions.currentJava().toString(), "-cp", helloDir.toString(),
 				Hello.class.getName());
@@ -116,6 +119,7 @@ final class StartupBenchmark {
 				new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
 			String first = out.readLine();
 			sample[0] = System.nanoTime() - start;
+			sample[3] = ContextSwitches.cpuNanosOfProcess(process.pid());
 			if (!"hello".equals(first)) {
 				throw new IllegalStateException("Hello printed " + first);
 			}
@@ -124,6 +128,7 @@ final class StartupBenchmark {
 				if (line.startsWith("VmHWM:")) {
 					sample[1] = parseKiB(line);
 				}
+
 			}
 		}
 		process.waitFor();
