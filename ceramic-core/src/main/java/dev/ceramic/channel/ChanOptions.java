@@ -73,7 +73,8 @@ public record ChanOptions(int maxFrameSize, int maxFileDescriptors, Duration spi
 	 * use it for chatty request/response traffic on machines with idle cores, not where
 	 * CPUs are scarce: with other builds keeping both CPUs of that machine busy, the
 	 * median rose to about 60 µs instead, because a spinning thread holds a CPU that the
-	 * peer needs. A {@code Proc} child gets the same setting.
+	 * peer needs. A JVM that may use only one CPU ignores the setting. A {@code Proc}
+	 * child gets the same setting.
 	 * @param spin how long to poll, from zero to {@link #MAX_SPIN}
 	 * @return the new options
 	 */

@@ -60,7 +60,8 @@ final class FrameReader {
 		this.in = socket.getInputStream();
 		this.maxFrameSize = maxFrameSize;
 		this.maxFds = maxFds;
-		this.spinNanos = spinNanos;
+		// On a single CPU a spinning reader only keeps the peer from running.
+		this.spinNanos = (Runtime.getRuntime().availableProcessors() > 1) ? spinNanos : 0;
 	}
 
 	/**
