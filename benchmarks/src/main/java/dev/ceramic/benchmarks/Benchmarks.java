@@ -94,9 +94,10 @@ public final class Benchmarks {
 		System.out.println();
 		System.out.println("### Round trip parent → child → parent");
 		System.out.println();
-		System.out.println(iterations + " round trips per row after " + warmup + " of warm-up; the rows of one "
-				+ "message size ran interleaved in blocks of " + RoundTripBenchmark.BLOCK + ", each against its own "
-				+ "child JVM. Chan: `send` then `recv` against an echo `ProcMain`. Raw: junixsocket streams over "
+		System.out.println(iterations + " round trips per row, in " + RoundTripBenchmark.ROUNDS + " rounds with "
+				+ "fresh child JVMs, each round after " + warmup + " of warm-up; in a round, the rows of one message "
+				+ "size ran interleaved in blocks of " + RoundTripBenchmark.BLOCK + ", each against its own child "
+				+ "JVM. Chan: `send` then `recv` against an echo `ProcMain`. Raw: junixsocket streams over "
 				+ "the same kind of socketpair, fixed-size write then read, no framing. Raw + ACK frames: the "
 				+ "same, but with the bytes Chan puts on the wire (a 10-byte header per message and a 10-byte "
 				+ "acknowledgement written by the receiver before it replies), which is the floor of a rendezvous "

@@ -19,6 +19,8 @@ final class RoundTripBenchmark {
 
 	static final int BLOCK = 500;
 
+	static final int ROUNDS = 8;
+
 	private final int warmup;
 
 	private final int iterations;
@@ -52,44 +54,52 @@ final class RoundTripBenchmark {
 	}
 
 	List<Result> run(int size) throws Exception {
-		try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults());
-				RawPeer raw = RawPeer.start("raw", size, false);
-				RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true);
-				ChanPeer spinning = ChanPeer.start(
-						"Chan, opt-in `withSpinBeforeBlocking(" + this.spin.toNanos() / 1000 + " µs)`",
-						ChanOptions.defaults().withSpinBeforeBlocking(this.spin))) {
-			List<Peer> peers = (this.spin.isZero()) ? List.of(chanPeer, raw, rawAck)
-					: List.of(chanPeer, raw, rawAck, spinning);
-			return measure(peers, size);
-		}
-	}
-
-	private List<Result> measure(List<Peer> peers, int size) throws IOException {
 		byte[] message = new byte[size];
 		for (int i = 0; i < size; i++) {
 			message[i] = (byte) i;
 		}
-		int count = peers.size();
+		int count = this.spin.isZero() ? 3 : 4;
+		String[] names = new String[count];
 		long[][] samples = new long[count][this.iterations];
 		long[][] switches = new long[count][4];
-		interleave(peers, message, new long[count][BLOCK], this.warmup, true, new long[count][4]);
-		interleave(peers, message, samples, this.iterations, false, switches);
+		int perRound = (this.iterations + ROUNDS - 1) / ROUNDS;
+		for (int round = 0; round * perRound < this.iterations; round++) {
+			// Fresh children each round: where the scheduler places a parent and child
+			// pair (one CPU or two) sticks for the pair's life and changes a round trip's
+			// time by a factor of two, so one pair per peer would make the ratios a
+			// matter
+			// of luck.
+			try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults());
+					RawPeer raw = RawPeer.start("raw", size, false);
+					RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true);
+					ChanPeer spinning = ChanPeer.start(
+							"Chan, opt-in `withSpinBeforeBlocking(" + this.spin.toNanos() / 1000 + " µs)`",
+							ChanOptions.defaults().withSpinBeforeBlocking(this.spin))) {
+				List<Peer> peers = List.of(chanPeer, raw, rawAck, spinning).subList(0, count);
+				for (int p = 0; p < count; p++) {
+					names[p] = peers.get(p).name();
+				}
+				int n = Math.min(perRound, this.iterations - round * perRound);
+				interleave(peers, message, new long[count][BLOCK], 0, this.warmup, true, new long[count][4]);
+				interleave(peers, message, samples, round * perRound, n, false, switches);
+			}
+		}
 		List<Result> results = new ArrayList<>();
 		double n = this.iterations;
 		for (int p = 0; p < count; p++) {
-			results.add(new Result(peers.get(p).name(), size, Stats.of(samples[p], this.iterations), switches[p][0] / n,
+			results.add(new Result(names[p], size, Stats.of(samples[p], this.iterations), switches[p][0] / n,
 					switches[p][1] / n, switches[p][2] / n, switches[p][3] / n));
 		}
 		return results;
 	}
 
-	private static void interleave(List<Peer> peers, byte[] message, long[][] samples, int total, boolean wrap,
-			long[][] switches) throws IOException {
+	private static void interleave(List<Peer> peers, byte[] message, long[][] samples, int base, int total,
+			boolean wrap, long[][] switches) throws IOException {
 		int done = 0;
 		int block = 0;
 		while (done < total) {
 			int n = Math.min(BLOCK, total - done);
-			int offset = wrap ? 0 : done;
+			int offset = wrap ? 0 : base + done;
 			for (int k = 0; k < peers.size(); k++) {
 				// Rotate the order, so that no peer always runs right after the same one.
 				int p = (k + block) % peers.size();
