@@ -27,7 +27,9 @@ import dev.ceramic.process.ProcOptions;
  * Options: {@code --round-trips=N} (default 20000), {@code --warmup=N} (5000),
  * {@code --spin-micros=N} (20; 0 leaves out the row of Chan with its opt-in spinning
  * reader), {@code --starts=N} (10), {@code --experiments} (also time start-up variants
- * that are not defaults), {@code --no-round-trips}, {@code --no-starts}. Run it under
+ * that are not defaults), {@code --no-round-trips}, {@code --no-starts}; for the worker
+ * pool section, {@code --pool-calls=N} (20000 calls per throughput row),
+ * {@code --restarts=N} (5 crash/cold-start pairs) and {@code --no-pool}. Run it under
  * {@code taskset -c 0} to put parent and children on one CPU, which removes the cross-CPU
  * wake-up from the round trips and with it most of their run-to-run variance.
  */
@@ -43,6 +45,9 @@ public final class Benchmarks {
 		boolean experiments = false;
 		boolean skipRoundTrips = false;
 		boolean skipStarts = false;
+		boolean skipPool = false;
+		int poolCalls = 20_000;
+		int restarts = 5;
 		Duration spin = Duration.ofNanos(20_000);
 		for (String arg : args) {
 			if (arg.startsWith("--round-trips=")) {
@@ -66,9 +71,18 @@ public final class Benchmarks {
 			else if (arg.equals("--no-starts")) {
 				skipStarts = true;
 			}
+			else if (arg.startsWith("--pool-calls=")) {
+				poolCalls = Integer.parseInt(arg.substring("--pool-calls=".length()));
+			}
+			else if (arg.startsWith("--restarts=")) {
+				restarts = Integer.parseInt(arg.substring("--restarts=".length()));
+			}
+			else if (arg.equals("--no-pool")) {
+				skipPool = true;
+			}
 			else {
 				System.err.println("Unknown argument " + arg + "; options: --round-trips=N --warmup=N --starts=N "
-						+ "--spin-micros=N --experiments --no-round-trips --no-starts");
+						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool");
 				System.exit(2);
 			}
 		}
@@ -80,6 +94,9 @@ public final class Benchmarks {
 		}
 		if (!skipStarts) {
 			starts(starts, experiments);
+		}
+		if (!skipPool) {
+			new PoolBenchmark(warmup, roundTrips, poolCalls, restarts).run();
 		}
 		System.out.println();
 		System.out.println("Load average after: " + loadAverage());
