@@ -298,10 +298,30 @@ public final class WorkerPool implements AutoCloseable {
 	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
 		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec);
 		Duration timeout = timeoutFor(entry);
-		Worker worker = lease();
+		for (int attempt = 1;; attempt++) {
+			Worker worker = lease();
+			try {
+				return call(worker, entry, encoded, timeout);
+			}
+			catch (Worker.UndeliveredCallException ex) {
+				// The worker died idle before the pool heard of it, and the call never
+				// ran: give it to another worker, as if the death had been noticed first.
+				lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.crash().getMessage());
+				if (attempt > this.settings.maxWorkers()) {
+					throw ex.crash();
+				}
+			}
+		}
+	}
+
+	private @Nullable Object call(Worker worker, MethodTable.Entry entry, byte[][] encoded, Duration timeout)
+			throws Throwable {
 		Protocol.Reply reply;
 		try {
 			reply = worker.call(entry, encoded, timeout);
+		}
+		catch (Worker.UndeliveredCallException ex) {
+			throw ex;
 		}
 		catch (CallTimeoutException ex) {
 			lose(worker, PoolEvent.Type.WORKER_TIMED_OUT, ex.getMessage());

@@ -214,13 +214,27 @@ public final class Worker {
 	 * @throws CallTimeoutException if the deadline passed or the thread was interrupted;
 	 * the worker was killed
 	 * @throws WorkerCrashedException if the worker died or broke the protocol; it is dead
+	 * @throws UndeliveredCallException if the worker had died before the call reached it
 	 */
 	public Protocol.Reply call(MethodTable.Entry entry, byte[][] arguments, Duration timeout) {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
 		int callId = ++this.nextCallId;
 		try {
-			this.chan.send(Protocol.call(callId, entry.id(), arguments), timeout);
+			try {
+				this.chan.send(Protocol.call(callId, entry.id(), arguments), timeout);
+			}
+			catch (ChannelClosedException ex) {
+				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
+						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
+					throw ex;
+				}
+				// The worker's recv writes its ACK before it returns a message, and the
+				// ACK is read before the end of the stream: without it, the worker never
+				// took the call.
+				throw new UndeliveredCallException(
+						crashed("had died while idle, before a call to " + entry.describe() + " reached it", ex));
+			}
 			while (true) {
 				long remaining = deadline - System.nanoTime();
 				if (Thread.currentThread().isInterrupted()) {
@@ -275,6 +289,10 @@ public final class Worker {
 	}
 
 	private WorkerCrashedException crashed(MethodTable.Entry entry, String what, Throwable cause) {
+		return crashed(what + " during a call to " + entry.describe(), cause);
+	}
+
+	private WorkerCrashedException crashed(String what, Throwable cause) {
 		OptionalInt status = awaitExit();
 		String signal = status.isPresent() ? ExitStatus.signalName(status.getAsInt()) : null;
 		String fatalError = FatalErrorLog.summary(this.errorDirectory, pid());
@@ -288,9 +306,7 @@ public final class Worker {
 			.append(" of pool '")
 			.append(this.poolName)
 			.append("' ")
-			.append(what)
-			.append(" during a call to ")
-			.append(entry.describe());
+			.append(what);
 		if (fatalError != null) {
 			message.append("; fatal error: ").append(fatalError);
 		}
@@ -421,6 +437,31 @@ public final class Worker {
 	@Override
 	public String toString() {
 		return "Worker[pool " + this.poolName + ", pid " + pid() + "]";
+	}
+
+	/**
+	 * A call could not be handed to the worker because it had already died: the call
+	 * never ran, so another worker may take it.
+	 */
+	public static final class UndeliveredCallException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final WorkerCrashedException crash;
+
+		UndeliveredCallException(WorkerCrashedException crash) {
+			super(crash.getMessage(), crash);
+			this.crash = crash;
+		}
+
+		/**
+		 * Return the crash, for the caller if no other worker takes the call.
+		 * @return the crash
+		 */
+		public WorkerCrashedException crash() {
+			return this.crash;
+		}
+
 	}
 
 }
