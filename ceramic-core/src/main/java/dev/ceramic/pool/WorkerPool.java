@@ -483,13 +483,8 @@ public final class WorkerPool implements AutoCloseable {
 		this.failureTimes.addLast(System.nanoTime());
 		this.crashes++;
 		this.crashesInARow++;
-		String status = worker.proc()
-			.exitStatus()
-			.stream()
-			.mapToObj(dev.ceramic.process.ExitStatus::describe)
-			.findFirst()
-			.orElse("unknown status");
-		String detail = "Worker pid " + worker.pid() + " of pool '" + name() + "' died while idle with " + status;
+		String detail = "Worker pid " + worker.pid() + " of pool '" + name() + "' died while idle with "
+				+ worker.describeExit();
 		worker.recordError(detail);
 		this.lastCrash = detail;
 		replenish();

@@ -361,6 +361,19 @@ public final class Worker {
 		return this.proc.pid();
 	}
 
+	/**
+	 * Describe how the worker's process ended: its exit status, and the summary of the
+	 * JVM's fatal error log when it wrote one (after a crash in native code the JVM exits
+	 * with status 1, which alone says nothing).
+	 * @return the description
+	 */
+	public String describeExit() {
+		OptionalInt status = this.proc.exitStatus();
+		String description = status.isPresent() ? ExitStatus.describe(status.getAsInt()) : "unknown status";
+		String fatalError = FatalErrorLog.summary(this.errorDirectory, pid());
+		return (fatalError != null) ? description + "; fatal error: " + fatalError : description;
+	}
+
 	public boolean isAlive() {
 		return this.proc.isAlive();
 	}
