@@ -147,8 +147,11 @@ public final class Worker {
 			.closeGrace(settings.shutdownGrace())
 			.inheritEnvironment(settings.inheritEnvironment())
 			// A worker that ran out of memory is in no state to go on; exit so it is
-			// replaced.
-			.jvmArguments("-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+			// replaced. The JVM says "Terminating due to java.lang.OutOfMemoryError" on
+			// standard output unless told otherwise; on standard error it reaches the
+			// crash exception's last lines, and tells an out-of-memory exit (status 3)
+			// from a System.exit(3).
+			.jvmArguments("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-XX:-CreateCoredumpOnCrash",
 					"-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory))
 			.jvmArguments(settings.jvmArguments());
 		if (settings.javaHome() != null) {
