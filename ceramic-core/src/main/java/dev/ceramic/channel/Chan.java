@@ -9,12 +9,17 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFSocket;
+import org.newsclub.net.unix.AFSocketCapability;
+import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.newsclub.net.unix.FileDescriptorCast;
@@ -144,13 +149,48 @@ public final class Chan implements AutoCloseable {
 	 */
 	public static Chan open(ChanOptions options) {
 		try {
-			AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
-			AFUNIXSocket mine = (AFUNIXSocket) pair.getSocket1().socket();
-			AFUNIXSocket theirs = (AFUNIXSocket) pair.getSocket2().socket();
-			return new Chan(mine, theirs, true, options, "chan");
+			AFUNIXSocket[] pair = connectedPair();
+			return new Chan(pair[0], pair[1], true, options, "chan");
 		}
 		catch (IOException ex) {
 			throw new ChannelException("Could not create an AF_UNIX socketpair: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Return two AF_UNIX stream sockets connected to each other. Not through
+	 * junixsocket's {@code AFUNIXSocketPair.open()} where it can be helped: that leaks
+	 * two descriptors each call (it opens two sockets, then overwrites their descriptors
+	 * with the socketpair's without closing them), so a pool would leak two for every
+	 * worker it starts. Where the abstract namespace exists (Linux), the pair is made
+	 * through a one-off listener there instead: no file, a random name, and only a
+	 * connection from this process is taken.
+	 */
+	private static AFUNIXSocket[] connectedPair() throws IOException {
+		if (!AFSocket.supports(AFSocketCapability.CAPABILITY_ABSTRACT_NAMESPACE)) {
+			AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
+			return new AFUNIXSocket[] { (AFUNIXSocket) pair.getSocket1().socket(),
+					(AFUNIXSocket) pair.getSocket2().socket() };
+		}
+		AFUNIXSocketAddress address = AFUNIXSocketAddress.inAbstractNamespace("ceramic-chan-" + UUID.randomUUID());
+		long self = ProcessHandle.current().pid();
+		try (AFUNIXServerSocket listener = AFUNIXServerSocket.bindOn(address)) {
+			AFUNIXSocket mine = AFUNIXSocket.connectTo(address);
+			try {
+				for (int attempt = 0; attempt < 8; attempt++) {
+					AFUNIXSocket theirs = listener.accept();
+					if (theirs.getPeerCredentials().getPid() == self) {
+						return new AFUNIXSocket[] { mine, theirs };
+					}
+					// Another process connected to the name first.
+					theirs.close();
+				}
+				throw new IOException("other processes kept connecting to the listener at " + address);
+			}
+			catch (IOException | RuntimeException ex) {
+				mine.close();
+				throw ex;
+			}
 		}
 	}
 

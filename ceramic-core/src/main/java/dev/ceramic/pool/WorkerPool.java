@@ -304,10 +304,30 @@ public final class WorkerPool implements AutoCloseable {
 			throw new CallTimeoutException(name(), 0, "The calling thread was interrupted before its call to "
 					+ entry.describe() + " in pool '" + name() + "' was sent; nothing was sent", timeout);
 		}
-		Worker worker = lease();
+		for (int attempt = 1;; attempt++) {
+			Worker worker = lease();
+			try {
+				return call(worker, entry, encoded, timeout);
+			}
+			catch (Worker.UndeliveredCallException ex) {
+				// The worker died idle before the pool heard of it, and the call never
+				// ran: give it to another worker, as if the death had been noticed first.
+				lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.crash().getMessage());
+				if (attempt > this.settings.maxWorkers()) {
+					throw ex.crash();
+				}
+			}
+		}
+	}
+
+	private @Nullable Object call(Worker worker, MethodTable.Entry entry, byte[][] encoded, Duration timeout)
+			throws Throwable {
 		Protocol.Reply reply;
 		try {
 			reply = worker.call(entry, encoded, timeout);
+		}
+		catch (Worker.UndeliveredCallException ex) {
+			throw ex;
 		}
 		catch (CallTimeoutException ex) {
 			lose(worker, PoolEvent.Type.WORKER_TIMED_OUT, ex.getMessage());
@@ -485,13 +505,8 @@ public final class WorkerPool implements AutoCloseable {
 		this.failureTimes.addLast(System.nanoTime());
 		this.crashes++;
 		this.crashesInARow++;
-		String status = worker.proc()
-			.exitStatus()
-			.stream()
-			.mapToObj(dev.ceramic.process.ExitStatus::describe)
-			.findFirst()
-			.orElse("unknown status");
-		String detail = "Worker pid " + worker.pid() + " of pool '" + name() + "' died while idle with " + status;
+		String detail = "Worker pid " + worker.pid() + " of pool '" + name() + "' died while idle with "
+				+ worker.describeExit();
 		worker.recordError(detail);
 		this.lastCrash = detail;
 		replenish();

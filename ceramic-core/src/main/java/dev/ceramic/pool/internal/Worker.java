@@ -146,8 +146,11 @@ public final class Worker {
 			.closeGrace(settings.shutdownGrace())
 			.inheritEnvironment(settings.inheritEnvironment())
 			// A worker that ran out of memory is in no state to go on; exit so it is
-			// replaced.
-			.jvmArguments("-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+			// replaced. The JVM says "Terminating due to java.lang.OutOfMemoryError" on
+			// standard output unless told otherwise; on standard error it reaches the
+			// crash exception's last lines, and tells an out-of-memory exit (status 3)
+			// from a System.exit(3).
+			.jvmArguments("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-XX:-CreateCoredumpOnCrash",
 					"-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory))
 			.jvmArguments(settings.jvmArguments());
 		if (settings.javaHome() != null) {
@@ -232,13 +235,27 @@ public final class Worker {
 	 * @throws CallTimeoutException if the deadline passed or the thread was interrupted;
 	 * the worker was killed
 	 * @throws WorkerCrashedException if the worker died or broke the protocol; it is dead
+	 * @throws UndeliveredCallException if the worker had died before the call reached it
 	 */
 	public Protocol.Reply call(MethodTable.Entry entry, byte[][] arguments, Duration timeout) {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
 		int callId = ++this.nextCallId;
 		try {
-			this.chan.send(Protocol.call(callId, entry.id(), arguments), timeout);
+			try {
+				this.chan.send(Protocol.call(callId, entry.id(), arguments), timeout);
+			}
+			catch (ChannelClosedException ex) {
+				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
+						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
+					throw ex;
+				}
+				// The worker's recv writes its ACK before it returns a message, and the
+				// ACK is read before the end of the stream: without it, the worker never
+				// took the call.
+				throw new UndeliveredCallException(
+						crashed("had died while idle, before a call to " + entry.describe() + " reached it", ex));
+			}
 			while (true) {
 				long remaining = deadline - System.nanoTime();
 				if (Thread.currentThread().isInterrupted()) {
@@ -293,6 +310,10 @@ public final class Worker {
 	}
 
 	private WorkerCrashedException crashed(MethodTable.Entry entry, String what, Throwable cause) {
+		return crashed(what + " during a call to " + entry.describe(), cause);
+	}
+
+	private WorkerCrashedException crashed(String what, Throwable cause) {
 		OptionalInt status = awaitExit();
 		String signal = status.isPresent() ? ExitStatus.signalName(status.getAsInt()) : null;
 		String fatalError = FatalErrorLog.summary(this.errorDirectory, pid());
@@ -306,9 +327,7 @@ public final class Worker {
 			.append(" of pool '")
 			.append(this.poolName)
 			.append("' ")
-			.append(what)
-			.append(" during a call to ")
-			.append(entry.describe());
+			.append(what);
 		if (fatalError != null) {
 			message.append("; fatal error: ").append(fatalError);
 		}
@@ -361,6 +380,19 @@ public final class Worker {
 
 	public long pid() {
 		return this.proc.pid();
+	}
+
+	/**
+	 * Describe how the worker's process ended: its exit status, and the summary of the
+	 * JVM's fatal error log when it wrote one (after a crash in native code the JVM exits
+	 * with status 1, which alone says nothing).
+	 * @return the description
+	 */
+	public String describeExit() {
+		OptionalInt status = this.proc.exitStatus();
+		String description = status.isPresent() ? ExitStatus.describe(status.getAsInt()) : "unknown status";
+		String fatalError = FatalErrorLog.summary(this.errorDirectory, pid());
+		return (fatalError != null) ? description + "; fatal error: " + fatalError : description;
 	}
 
 	public boolean isAlive() {
@@ -439,6 +471,31 @@ public final class Worker {
 	@Override
 	public String toString() {
 		return "Worker[pool " + this.poolName + ", pid " + pid() + "]";
+	}
+
+	/**
+	 * A call could not be handed to the worker because it had already died: the call
+	 * never ran, so another worker may take it.
+	 */
+	public static final class UndeliveredCallException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final WorkerCrashedException crash;
+
+		UndeliveredCallException(WorkerCrashedException crash) {
+			super(crash.getMessage(), crash);
+			this.crash = crash;
+		}
+
+		/**
+		 * Return the crash, for the caller if no other worker takes the call.
+		 * @return the crash
+		 */
+		public WorkerCrashedException crash() {
+			return this.crash;
+		}
+
 	}
 
 }
