@@ -25,6 +25,12 @@ public final class ChildMain {
 	 */
 	static final String READY_LINE = "\u0001ceramic-child-ready";
 
+	/**
+	 * How many arguments {@link Proc} passes, after the main class: the last ones of the
+	 * command.
+	 */
+	public static final int ARGUMENT_COUNT = 5;
+
 	/** The exit status of a child that ends because its parent died. */
 	public static final int ORPHANED_EXIT_STATUS = 125;
 

@@ -188,8 +188,10 @@ class PoolHandshakeTests {
 		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
 				List<String> arguments) {
 			List<String> replaced = new ArrayList<>(arguments);
-			assertThat(replaced.get(replaced.size() - 1)).isEqualTo(WorkerMain.class.getName());
-			replaced.set(replaced.size() - 1, BehaviourImpostor.class.getName());
+			// ChildMain's arguments: parent pid, frame size, descriptors, entry class,
+			// then options.
+			assertThat(replaced.get(3)).isEqualTo(WorkerMain.class.getName());
+			replaced.set(3, BehaviourImpostor.class.getName());
 			return LaunchMode.currentClasspath().command(javaExecutable, jvmArguments, mainClass, replaced);
 		}
 

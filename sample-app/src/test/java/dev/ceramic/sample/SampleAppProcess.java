@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.ceramic.process.ChildMain;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -224,7 +225,8 @@ final class SampleAppProcess implements AutoCloseable {
 				.forEach((entry) -> {
 					long pid = Long.parseLong(entry.getFileName().toString());
 					List<String> command = commandLine(pid);
-					if (isChildMain(command) && command.get(command.size() - 4).equals(Long.toString(parentPid))
+					if (isChildMain(command)
+							&& command.get(command.size() - ChildMain.ARGUMENT_COUNT).equals(Long.toString(parentPid))
 							&& isRunning(pid)) {
 						workers.put(pid, command);
 					}
