@@ -176,6 +176,17 @@ class CeramicAutoConfigurationTests {
 	}
 
 	@Test
+	void whenModeIsInProcessThenTheLossOfIsolationIsLogged(CapturedOutput output) {
+		this.contextRunner.withUserConfiguration(BasicFixtures.class)
+			.withPropertyValues("ceramic.mode=in-process")
+			.run((context) -> assertThat(context).hasNotFailed());
+		// INFO here, because JUnit is on the classpath; WARN in an application without
+		// it.
+		assertThat(output).contains("ceramic.mode=in-process: 1 @OutOfProcess service(s) run inside this application")
+			.contains("Use this mode for tests only.");
+	}
+
+	@Test
 	void whenModeIsInProcessThenTheConfigurationClassesItNamesAreRegistered() {
 		this.contextRunner.withUserConfiguration(BasicFixtures.class)
 			.withPropertyValues("ceramic.mode=in-process", "echo.prefix=bound:")
