@@ -15,8 +15,7 @@ import dev.ceramic.channel.ChanOptions;
  *
  * <p>
  * Arguments: the parent's pid, the channel's maximum frame size, its maximum number of
- * file descriptors a message, the entry class name, and (optionally) how many nanoseconds
- * the channel spins before it blocks.
+ * file descriptors a message, and the entry class name.
  */
 public final class ChildMain {
 
@@ -29,7 +28,14 @@ public final class ChildMain {
 	 * How many arguments {@link Proc} passes, after the main class: the last ones of the
 	 * command.
 	 */
-	public static final int ARGUMENT_COUNT = 5;
+	public static final int ARGUMENT_COUNT = 4;
+
+	/**
+	 * The system property that carries the channel's
+	 * {@link ChanOptions#spinBeforeBlocking()} in nanoseconds, set only when it is not
+	 * zero.
+	 */
+	static final String SPIN_PROPERTY = "ceramic.channel.spinBeforeBlockingNanos";
 
 	/** The exit status of a child that ends because its parent died. */
 	public static final int ORPHANED_EXIT_STATUS = 125;
@@ -43,13 +49,13 @@ public final class ChildMain {
 	}
 
 	public static void main(String[] args) {
-		if (args.length != 4 && args.length != 5) {
+		if (args.length != ARGUMENT_COUNT) {
 			System.err.println("ChildMain is started by dev.ceramic.process.Proc, not by hand");
 			System.exit(2);
 		}
 		long parentPid = Long.parseLong(args[0]);
 		watchParent(parentPid);
-		Duration spin = (args.length == 5) ? Duration.ofNanos(Long.parseLong(args[4])) : Duration.ZERO;
+		Duration spin = Duration.ofNanos(Long.getLong(SPIN_PROPERTY, 0));
 		ChanOptions options = new ChanOptions(Integer.parseInt(args[1]), Integer.parseInt(args[2]), spin);
 		ProcMain entry = instantiate(args[3]);
 		Chan chan = Chan.fromStandardInput(options);

@@ -149,13 +149,16 @@ public final class Proc implements AutoCloseable {
 		jvmArguments.add(encoding + "stdout.encoding=UTF-8");
 		jvmArguments.add(encoding + "stderr.encoding=UTF-8");
 		jvmArguments.addAll(StartupCache.jvmArguments(options));
+		if (!chan.options().spinBeforeBlocking().isZero()) {
+			jvmArguments.add("-D" + ChildMain.SPIN_PROPERTY + "=" + chan.options().spinBeforeBlocking().toNanos());
+		}
 		jvmArguments.addAll(options.jvmArguments());
 		for (Map.Entry<String, String> property : options.systemProperties().entrySet()) {
 			jvmArguments.add("-D" + property.getKey() + "=" + property.getValue());
 		}
 		List<String> arguments = List.of(Long.toString(ProcessHandle.current().pid()),
 				Integer.toString(chan.options().maxFrameSize()), Integer.toString(chan.options().maxFileDescriptors()),
-				entry.getName(), Long.toString(chan.options().spinBeforeBlocking().toNanos()));
+				entry.getName());
 		return options.launchMode()
 			.command(options.javaExecutable().toString(), jvmArguments, ChildMain.class.getName(), arguments);
 	}
