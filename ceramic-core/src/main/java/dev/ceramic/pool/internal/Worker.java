@@ -289,6 +289,12 @@ public final class Worker {
 					"could not be handed to the worker within its timeout of " + timeout.toMillis() + " ms", timeout);
 		}
 		catch (ChannelClosedException ex) {
+			if (ex.reason() == ChannelClosedException.Reason.BROKEN) {
+				// The worker broke the channel's protocol (a second message before its
+				// first was taken, say) and may well be alive.
+				this.proc.kill();
+				throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+			}
 			throw crashed(entry, "died", ex);
 		}
 		catch (ChannelException ex) {
