@@ -76,8 +76,11 @@ class FdPassingTests {
 				chan.sendWithFds(new byte[] { (byte) i }, fds);
 			}
 			long[] kept = counts(chan.recv(TIMEOUT));
-			assertThat(kept[1] - kept[0]).as("descriptors held after 10 messages of 2").isEqualTo(20);
-			assertThat(kept[2]).as("after closing them").isEqualTo(kept[0]);
+			// The child's parent watchdog reads /proc every 100 ms, holding one
+			// descriptor
+			// for that moment, so each count may be one higher than the child's own.
+			assertThat(kept[1] - kept[0]).as("descriptors held after 10 messages of 2").isBetween(19L, 21L);
+			assertThat(kept[2]).as("after closing them").isBetween(kept[0] - 1, kept[0] + 1);
 
 			int warmUp = 5;
 			int messages = 50;
@@ -87,7 +90,7 @@ class FdPassingTests {
 			}
 			long[] counted = counts(chan.recv(TIMEOUT));
 			assertThat(counted[1]).as("open descriptors after %d messages with recv()", messages)
-				.isLessThanOrEqualTo(counted[0]);
+				.isLessThanOrEqualTo(counted[0] + 1);
 			// Ours are still open: the child got copies.
 			assertThat(first.getFD().valid()).isTrue();
 			assertThat(first.read()).isEqualTo('x');

@@ -188,8 +188,7 @@ class PoolHandshakeTests {
 		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
 				List<String> arguments) {
 			List<String> replaced = new ArrayList<>(arguments);
-			// ChildMain's arguments: parent pid, frame size, descriptors, entry class,
-			// then options.
+			// ChildMain's arguments: parent pid, frame size, descriptors, entry class.
 			assertThat(replaced.get(3)).isEqualTo(WorkerMain.class.getName());
 			replaced.set(3, BehaviourImpostor.class.getName());
 			return LaunchMode.currentClasspath().command(javaExecutable, jvmArguments, mainClass, replaced);
