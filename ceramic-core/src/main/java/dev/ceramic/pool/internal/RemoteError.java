@@ -27,6 +27,25 @@ public record RemoteError(String className, @Nullable String message, List<Stack
 	static final int MAX_CAUSES = 8;
 
 	/**
+	 * A remote error comes from the wire: one without a class name or with holes in its
+	 * stack is malformed, and fails its decoding rather than the caller's translation.
+	 */
+	public RemoteError {
+		if (className == null || className.isEmpty()) {
+			throw new IllegalArgumentException("A remote error needs a class name");
+		}
+		if (stackTrace == null) {
+			throw new IllegalArgumentException("A remote error needs a stack trace, if an empty one");
+		}
+		for (StackFrame frame : stackTrace) {
+			if (frame == null) {
+				throw new IllegalArgumentException("A remote error's stack trace has a null frame");
+			}
+		}
+		stackTrace = List.copyOf(stackTrace);
+	}
+
+	/**
 	 * Describe a throwable as data.
 	 * @param throwable the throwable
 	 * @return the description
@@ -73,6 +92,12 @@ public record RemoteError(String className, @Nullable String message, List<Stack
 	 * @param lineNumber the line, or a negative number
 	 */
 	public record StackFrame(String className, String methodName, @Nullable String fileName, int lineNumber) {
+
+		public StackFrame {
+			if (className == null || methodName == null) {
+				throw new IllegalArgumentException("A stack frame needs a class and a method name");
+			}
+		}
 
 	}
 
