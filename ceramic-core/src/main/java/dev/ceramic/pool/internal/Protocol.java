@@ -75,15 +75,16 @@ public final class Protocol {
 	}
 
 	static <T> T readJson(byte[] message, JsonCodec codec, Class<T> type) {
+		byte kind = kind(message);
 		T value;
 		try {
 			value = codec.decode(message, 1, message.length - 1, codec.javaType(type));
 		}
 		catch (MessageDecodingException ex) {
-			throw new ProtocolException("a malformed " + kindName(message[0]) + " message: " + ex.getMessage(), ex);
+			throw new ProtocolException("a malformed " + kindName(kind) + " message: " + ex.getMessage(), ex);
 		}
 		if (value == null) {
-			throw new ProtocolException("a " + kindName(message[0]) + " message without content");
+			throw new ProtocolException("a " + kindName(kind) + " message without content");
 		}
 		return value;
 	}
