@@ -1,5 +1,7 @@
 package dev.ceramic.pool;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.ceramic.channel.FrameTooLargeException;
@@ -128,6 +132,7 @@ class FaultMatrixTests {
 		assertThat(crash.signal()).isEqualTo("SIGSEGV");
 		assertThat(crash.fatalErrorSummary()).startsWith("SIGSEGV").contains("problematic frame");
 		assertThat(crash.getMessage()).contains("SIGSEGV").contains("pool 'faulty'");
+		deleteFatalErrorLog(crash.fatalErrorSummary());
 		assertRecovered(pid, true);
 	}
 
@@ -260,7 +265,8 @@ class FaultMatrixTests {
 
 	@Test
 	void segfaultWhileIdle() {
-		assertIdleDeathGoesUnnoticed(Fault.SEGFAULT, "exit code 1", "SIGSEGV", "problematic frame");
+		deleteFatalErrorLog(
+				assertIdleDeathGoesUnnoticed(Fault.SEGFAULT, "exit code 1", "SIGSEGV", "problematic frame"));
 	}
 
 	@Test
@@ -326,7 +332,7 @@ class FaultMatrixTests {
 	 * replaced the worker, or the call finds the worker dead before handing it over and
 	 * goes to the replacement. Either way the death is counted and described.
 	 */
-	private void assertIdleDeathGoesUnnoticed(Fault fault, String... described) {
+	private String assertIdleDeathGoesUnnoticed(Fault fault, String... described) {
 		long pid = service.pid();
 		long crashes = pool.snapshot().crashes();
 		service.faultWhileIdle(fault, 100, this.markers.resolve("unused").toString());
@@ -335,8 +341,25 @@ class FaultMatrixTests {
 		assertThat(service.compute(3)).isEqualTo(100);
 		assertThat(service.pid()).isNotEqualTo(pid);
 		awaitTrue("the crash to be counted", () -> pool.snapshot().crashes() == crashes + 1);
-		assertThat(crashEvent(pid).detail()).contains("died while idle").contains(described);
+		String detail = crashEvent(pid).detail();
+		assertThat(detail).contains("died while idle").contains(described);
 		assertResourcesBack();
+		return detail;
+	}
+
+	/**
+	 * Delete the fatal error log that a crash message names: the pool keeps such logs,
+	 * and test runs would pile them up in the temporary directory.
+	 */
+	private static void deleteFatalErrorLog(String message) {
+		Matcher path = Pattern.compile("\\((/[^()]*hs_err_pid\\d+\\.log)\\)").matcher(message);
+		assertThat(path.find()).as("the fatal error log's path in %s", message).isTrue();
+		try {
+			Files.delete(Path.of(path.group(1)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
