@@ -41,8 +41,9 @@ public class WorkerCrashedException extends CeramicException {
 	}
 
 	/**
-	 * Return the name of the signal that killed the worker, such as {@code SIGKILL}, or
-	 * {@code SIGABRT} for a JVM that aborted after a fatal error.
+	 * Return the name of the signal that killed the worker, such as {@code SIGKILL}; for
+	 * a JVM that caught a fatal signal (such as {@code SIGSEGV} in native code), wrote
+	 * its fatal error log and exited, the signal that log names.
 	 * @return the signal name, or {@code null} if it exited normally or is not known
 	 */
 	public @Nullable String signal() {
