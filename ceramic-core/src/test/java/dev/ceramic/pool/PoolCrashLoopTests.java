@@ -51,8 +51,10 @@ class PoolCrashLoopTests {
 			assertThat(pool.awaitReady(PATIENCE)).isFalse();
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
 			assertThat(pool.snapshot(false).startFailures()).isGreaterThanOrEqualTo(3);
-			assertThat(events.count(PoolEvent.Type.WORKER_START_FAILED)).isGreaterThanOrEqualTo(3);
-			assertThat(events.count(PoolEvent.Type.POOL_FAILED)).isEqualTo(1);
+			// Events are published after the state changes, outside the pool's lock.
+			await("three start failures and the pool's failure are told",
+					() -> events.count(PoolEvent.Type.WORKER_START_FAILED) >= 3
+							&& events.count(PoolEvent.Type.POOL_FAILED) == 1);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
 				assertThat(ex.poolName()).isEqualTo("crash-loop");
@@ -68,7 +70,7 @@ class PoolCrashLoopTests {
 			assertThat(pool.awaitReady(PATIENCE)).isTrue();
 			long pid = service.pid();
 			assertThat(BehaviourPools.pids(pool)).containsExactly(pid);
-			assertThat(events.count(PoolEvent.Type.POOL_RECOVERED)).isEqualTo(1);
+			await("the recovery is told", () -> events.count(PoolEvent.Type.POOL_RECOVERED) == 1);
 		}
 		assertThat(workerProcesses("crash-loop")).isEmpty();
 	}
