@@ -47,10 +47,20 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * </ul>
  *
  * <p>
- * There is no background thread. A thread that waits (a sender for its acknowledgement, a
- * receiver for a message) reads the socket itself when no other thread is reading, and
- * hands over whatever it reads that belongs to another waiting thread. A single-threaded
- * request/response exchange therefore costs no thread hand-off at all.
+ * Acknowledgements are delayed as TCP's are. The receiver of a message whose sender waits
+ * without a deadline acknowledges it with the next frame it writes anyway (typically its
+ * reply), or on its next {@code recv}, or after at most 1 ms, whichever comes first. A
+ * request and its reply so cost one write and one wake-up each way, as a bare socket
+ * ping-pong does, instead of two. Such a {@code send} still returns only once the peer
+ * has taken the message; it may learn so up to 1 ms late. A send with a timeout is
+ * acknowledged at once, so that its timeout means what it says.
+ *
+ * <p>
+ * A channel has no thread of its own. A thread that waits (a sender for its
+ * acknowledgement, a receiver for a message) reads the socket itself when no other thread
+ * is reading, and hands over whatever it reads that belongs to another waiting thread.
+ * One daemon thread per process writes the acknowledgements that were held back too long.
+ * A single-threaded request/response exchange therefore costs no thread hand-off at all.
  *
  * <p>
  * Create a pair with {@link #open()}: the returned end is yours, and its
@@ -62,10 +72,11 @@ public final class Chan implements AutoCloseable {
 	private static final int NO_SEQ = 0;
 
 	// A CLOSE frame is written only when it cannot block: a close must never hang. When a
-	// large
-	// message of ours may still sit unread in the socket, the peer sees end-of-stream
-	// instead.
+	// large message of ours may still sit unread in the socket, the peer sees
+	// end-of-stream instead.
 	private static final int CLOSE_FRAME_SAFE_BACKLOG = 64 * 1024;
+
+	private static final long CLOSE_WRITE_PATIENCE_MILLIS = 50;
 
 	private final AFUNIXSocket socket;
 
@@ -107,6 +118,13 @@ public final class Chan implements AutoCloseable {
 	private @Nullable Frame incoming;
 
 	private boolean receiverWaiting;
+
+	/** The message whose acknowledgement this end holds back, or NO_SEQ. */
+	private int delayedAckSeq = NO_SEQ;
+
+	private long delayedAckSince;
+
+	private boolean watchedByFlusher;
 
 	/**
 	 * The follower's open question to the arbiter; while it is open, incoming is frozen.
@@ -383,9 +401,11 @@ public final class Chan implements AutoCloseable {
 		boolean wasOpen;
 		boolean safeToSignal;
 		AFUNIXSocket unclaimedPeer;
+		int heldAck;
 		this.lock.lock();
 		try {
 			wasOpen = this.closedBy == null;
+			heldAck = takeDelayedAck();
 			if (wasOpen) {
 				this.closedBy = new ChannelClosedException(ChannelClosedException.Reason.CLOSED_HERE,
 						"The channel was closed by this end");
@@ -399,8 +419,13 @@ public final class Chan implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		if (wasOpen && safeToSignal && this.writeLock.tryLock()) {
+		if (wasOpen && safeToSignal && tryLockBriefly(this.writeLock)) {
 			try {
+				// A message taken here was taken: the peer's send succeeds before it
+				// sees the close.
+				if (heldAck != NO_SEQ) {
+					this.out.write(Frame.control(Frame.ACK, heldAck, 0));
+				}
 				this.out.write(Frame.control(Frame.CLOSE, NO_SEQ, 0));
 			}
 			catch (IOException ex) {
@@ -431,23 +456,38 @@ public final class Chan implements AutoCloseable {
 		acquireTurn(this.sendTurn, deadline, "send");
 		try {
 			int seq;
-			this.lock.lock();
+			// The write lock first, so that an acknowledgement taken for this frame
+			// cannot be overtaken by one the flusher writes.
+			this.writeLock.lock();
 			try {
-				throwIfClosed();
-				seq = nextSeq();
-				this.pendingSeq = seq;
-				this.pendingOutcome = Outcome.PENDING;
-				this.unacknowledgedBytes = message.length;
-			}
-			finally {
-				this.lock.unlock();
-			}
-			try {
-				write(Frame.data(seq, fds.length, message), fds);
+				int heldAck;
+				this.lock.lock();
+				try {
+					throwIfClosed();
+					seq = nextSeq();
+					this.pendingSeq = seq;
+					this.pendingOutcome = Outcome.PENDING;
+					this.unacknowledgedBytes = message.length;
+					heldAck = takeDelayedAck();
+				}
+				finally {
+					this.lock.unlock();
+				}
+				if (heldAck != NO_SEQ && fds.length > 0) {
+					// Descriptors go with the first byte of a write: keep them on their
+					// own message.
+					write(Frame.control(Frame.ACK, heldAck, 0), Frame.NO_FDS);
+					heldAck = NO_SEQ;
+				}
+				byte type = (timeout != null) ? Frame.DATA : Frame.DATA_DELAYED_ACK;
+				write(Frame.data(type, seq, fds.length, message, heldAck), fds);
 			}
 			catch (ChannelException ex) {
 				endPendingSend();
 				throw ex;
+			}
+			finally {
+				this.writeLock.unlock();
 			}
 			awaitOutcome(seq, deadline);
 		}
@@ -500,26 +540,35 @@ public final class Chan implements AutoCloseable {
 			this.lock.lock();
 			try {
 				this.receiverWaiting = true;
+				int heldAck = takeDelayedAck();
+				if (heldAck != NO_SEQ) {
+					// This end will not write a frame before it has the next message.
+					replies.add(Frame.control(Frame.ACK, heldAck, 0));
+				}
 				boolean readItMyself = false;
 				while (true) {
 					flush(replies);
 					throwIfClosed();
 					Frame message = this.incoming;
 					if (message != null && this.probe == null) {
-						// The sender may have withdrawn the message since (a CANCEL
-						// follows it), so
-						// decode what has already arrived before taking it. After reading
-						// the
-						// message itself, this thread needs to check only its buffer,
-						// which costs
-						// no system call.
-						if (!this.reading && (readItMyself ? this.reader.hasBufferedInput() : hasInput())) {
+						// A sender with a deadline may have withdrawn the message since
+						// (a CANCEL follows it), so decode what has already arrived
+						// before taking it. After reading the message itself, this
+						// thread needs to check only its buffer, which costs no system
+						// call. A sender without one never withdraws.
+						if (message.type() == Frame.DATA && !this.reading
+								&& (readItMyself ? this.reader.hasBufferedInput() : hasInput())) {
 							readAndDispatch(0, replies);
 							continue;
 						}
 						this.incoming = null;
 						this.changed.signalAll();
-						replies.add(Frame.control(Frame.ACK, message.seq(), 0));
+						if (message.type() == Frame.DATA_DELAYED_ACK) {
+							holdAcknowledgement(message.seq());
+						}
+						else {
+							replies.add(Frame.control(Frame.ACK, message.seq(), 0));
+						}
 						flushAcknowledgement(replies);
 						return new Received(message.payload(), message.fds());
 					}
@@ -606,7 +655,7 @@ public final class Chan implements AutoCloseable {
 	/** Act on a frame from the peer. Called with the lock held. */
 	private void dispatch(Frame frame, List<byte[]> replies) {
 		switch (frame.type()) {
-			case Frame.DATA -> {
+			case Frame.DATA, Frame.DATA_DELAYED_ACK -> {
 				if (this.incoming != null || this.closedBy != null) {
 					Descriptors.closeQuietly(frame.fds());
 					if (this.closedBy == null) {
@@ -695,6 +744,79 @@ public final class Chan implements AutoCloseable {
 		if (this.probe != null && this.probe.seq() == verdict.seq() && this.probe.arg() == verdict.arg()) {
 			this.probe = null;
 		}
+	}
+
+	/**
+	 * Hold back the acknowledgement of a message just taken. Called with the lock held.
+	 */
+	private void holdAcknowledgement(int seq) {
+		this.delayedAckSeq = seq;
+		this.delayedAckSince = System.nanoTime();
+		if (!this.watchedByFlusher) {
+			this.watchedByFlusher = true;
+			AckFlusher.watch(this);
+		}
+	}
+
+	/**
+	 * Take the held acknowledgement, to write it now. Called with the lock held.
+	 * @return its sequence number, or NO_SEQ if none is held
+	 */
+	private int takeDelayedAck() {
+		int seq = this.delayedAckSeq;
+		this.delayedAckSeq = NO_SEQ;
+		return seq;
+	}
+
+	/**
+	 * Write the held acknowledgement if it is due (or {@code now} if {@code all}). Called
+	 * by the {@link AckFlusher}.
+	 * @return when to look again, or {@link AckFlusher#FORGET} to stop watching
+	 */
+	long flushDelayedAck(long now, boolean all) {
+		this.lock.lock();
+		try {
+			if (this.closedBy != null
+					|| (this.delayedAckSeq == NO_SEQ && now - this.delayedAckSince >= AckFlusher.FORGET_AFTER_NANOS)) {
+				this.watchedByFlusher = false;
+				return AckFlusher.FORGET;
+			}
+			if (this.delayedAckSeq == NO_SEQ) {
+				return now + AckFlusher.DELAY_NANOS;
+			}
+			long due = this.delayedAckSince + AckFlusher.DELAY_NANOS;
+			if (!all && due - now > 0) {
+				return due;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		// The write lock before taking the acknowledgement, as send does. Another thread
+		// that holds it may well take the acknowledgement along.
+		if (!this.writeLock.tryLock()) {
+			return now + AckFlusher.DELAY_NANOS;
+		}
+		try {
+			int seq;
+			this.lock.lock();
+			try {
+				seq = takeDelayedAck();
+			}
+			finally {
+				this.lock.unlock();
+			}
+			if (seq != NO_SEQ) {
+				write(Frame.control(Frame.ACK, seq, 0), Frame.NO_FDS);
+			}
+		}
+		catch (ChannelException ex) {
+			// The peer is gone; the next call on this channel reports it.
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+		return now + AckFlusher.DELAY_NANOS;
 	}
 
 	private void dropIncoming() {
@@ -827,6 +949,20 @@ public final class Chan implements AutoCloseable {
 		}
 		finally {
 			this.writeLock.unlock();
+		}
+	}
+
+	/**
+	 * Take a lock that is held only for short writes, unless a write is stuck on a full
+	 * socket: a close must never hang.
+	 */
+	private static boolean tryLockBriefly(ReentrantLock lock) {
+		try {
+			return lock.tryLock(CLOSE_WRITE_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

@@ -5,13 +5,17 @@ import java.io.FileDescriptor;
 /**
  * One frame of the channel protocol. Every frame has a 10-byte header: its type (1 byte),
  * the number of file descriptors that travel with it (1 byte), and two 32-bit big-endian
- * fields, {@code seq} and {@code arg}. A {@link #DATA} frame's {@code arg} is its payload
- * length and the payload follows; other frames have no payload.
+ * fields, {@code seq} and {@code arg}. A message frame's ({@link #DATA} or
+ * {@link #DATA_DELAYED_ACK}) {@code arg} is its payload length and the payload follows;
+ * other frames have no payload.
  *
  * <p>
  * A {@code send} writes {@code DATA(seq)} and waits for the peer's {@code ACK(seq)},
  * which the peer writes when its {@code recv} takes the message: that acknowledgement is
- * what makes the channel a rendezvous instead of a buffer.
+ * what makes the channel a rendezvous instead of a buffer. A send without a deadline
+ * writes {@code DATA_DELAYED_ACK(seq)} instead, which lets the receiver hold the
+ * acknowledgement back until it writes its next frame, as TCP's delayed ACK does, so that
+ * a request and its reply cost one frame each way instead of two.
  */
 record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) {
 
@@ -41,28 +45,54 @@ record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) 
 	/** The peer closed the channel. */
 	static final byte CLOSE = 7;
 
+	/**
+	 * A message, like {@link #DATA}, whose sender waits without a deadline: the receiver
+	 * may send its {@code ACK} together with its next frame, at most
+	 * {@code AckFlusher.DELAY} later.
+	 */
+	static final byte DATA_DELAYED_ACK = 8;
+
+	/** The highest frame type. */
+	static final byte LAST_TYPE = DATA_DELAYED_ACK;
+
 	static final byte[] NO_PAYLOAD = new byte[0];
 
 	static final FileDescriptor[] NO_FDS = new FileDescriptor[0];
 
 	static byte[] control(byte type, int seq, int arg) {
 		byte[] frame = new byte[HEADER_SIZE];
-		writeHeader(frame, type, 0, seq, arg);
+		writeHeader(frame, 0, type, 0, seq, arg);
 		return frame;
 	}
 
 	static byte[] data(int seq, int fdCount, byte[] payload) {
-		byte[] frame = new byte[HEADER_SIZE + payload.length];
-		writeHeader(frame, DATA, fdCount, seq, payload.length);
-		System.arraycopy(payload, 0, frame, HEADER_SIZE, payload.length);
+		return data(DATA, seq, fdCount, payload, 0);
+	}
+
+	/**
+	 * Encode a message frame, preceded by an {@code ACK(ackSeq)} frame in the same bytes
+	 * unless {@code ackSeq} is 0, so that both go out in one write.
+	 */
+	static byte[] data(byte type, int seq, int fdCount, byte[] payload, int ackSeq) {
+		int offset = (ackSeq != 0) ? HEADER_SIZE : 0;
+		byte[] frame = new byte[offset + HEADER_SIZE + payload.length];
+		if (ackSeq != 0) {
+			writeHeader(frame, 0, ACK, 0, ackSeq, 0);
+		}
+		writeHeader(frame, offset, type, fdCount, seq, payload.length);
+		System.arraycopy(payload, 0, frame, offset + HEADER_SIZE, payload.length);
 		return frame;
 	}
 
-	private static void writeHeader(byte[] frame, byte type, int fdCount, int seq, int arg) {
-		frame[0] = type;
-		frame[1] = (byte) fdCount;
-		putInt(frame, 2, seq);
-		putInt(frame, 6, arg);
+	static boolean isMessage(byte type) {
+		return type == DATA || type == DATA_DELAYED_ACK;
+	}
+
+	private static void writeHeader(byte[] frame, int offset, byte type, int fdCount, int seq, int arg) {
+		frame[offset] = type;
+		frame[offset + 1] = (byte) fdCount;
+		putInt(frame, offset + 2, seq);
+		putInt(frame, offset + 6, arg);
 	}
 
 	static void putInt(byte[] bytes, int offset, int value) {
@@ -86,6 +116,7 @@ record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) 
 			case DEADLOCK -> "DEADLOCK";
 			case CLEAR -> "CLEAR";
 			case CLOSE -> "CLOSE";
+			case DATA_DELAYED_ACK -> "DATA_DELAYED_ACK";
 			default -> "unknown type " + (type & 0xff);
 		};
 	}

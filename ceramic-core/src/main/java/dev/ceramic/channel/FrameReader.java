@@ -95,7 +95,7 @@ final class FrameReader {
 				fill(Frame.HEADER_SIZE - (this.limit - this.position));
 			}
 			this.header = parseHeader();
-			this.payload = (this.header.type() == Frame.DATA) ? new byte[this.header.arg()] : Frame.NO_PAYLOAD;
+			this.payload = Frame.isMessage(this.header.type()) ? new byte[this.header.arg()] : Frame.NO_PAYLOAD;
 			this.payloadFilled = 0;
 		}
 		Frame head = this.header;
@@ -133,11 +133,11 @@ final class FrameReader {
 		int seq = Frame.getInt(this.buffer, this.position + 2);
 		int arg = Frame.getInt(this.buffer, this.position + 6);
 		this.position += Frame.HEADER_SIZE;
-		if (type < Frame.DATA || type > Frame.CLOSE) {
+		if (type < Frame.DATA || type > Frame.LAST_TYPE) {
 			throw new MalformedFrameException("Received a frame of unknown type " + (type & 0xff)
 					+ "; the peer does not speak this channel's protocol");
 		}
-		if (type == Frame.DATA) {
+		if (Frame.isMessage(type)) {
 			if (arg < 0 || arg > this.maxFrameSize) {
 				throw new FrameTooLargeException("Received a frame announcing " + Integer.toUnsignedString(arg)
 						+ " bytes, over this channel's maximum frame size of " + this.maxFrameSize
@@ -150,7 +150,7 @@ final class FrameReader {
 		}
 		else if (fdCount != 0) {
 			throw new MalformedFrameException("Received a " + Frame.typeName(type) + " frame carrying " + fdCount
-					+ " file descriptors; only DATA frames may carry them");
+					+ " file descriptors; only message frames may carry them");
 		}
 		return new Frame(type, seq, arg, Frame.NO_PAYLOAD, new FileDescriptor[fdCount]);
 	}

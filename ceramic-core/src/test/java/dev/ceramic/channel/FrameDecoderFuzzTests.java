@@ -190,12 +190,12 @@ class FrameDecoderFuzzTests {
 	private static byte[] mutatedFrames(Random random) {
 		ByteArrayOutputStream frames = new ByteArrayOutputStream();
 		for (int f = 1 + random.nextInt(4); f > 0; f--) {
-			byte type = (byte) (Frame.DATA + random.nextInt(Frame.CLOSE));
+			byte type = (byte) (Frame.DATA + random.nextInt(Frame.LAST_TYPE));
 			int seq = interestingInt(random);
-			if (type == Frame.DATA) {
+			if (Frame.isMessage(type)) {
 				byte[] payload = new byte[random.nextInt(64)];
 				random.nextBytes(payload);
-				frames.writeBytes(Frame.data(seq, random.nextInt(8) == 0 ? random.nextInt(6) : 0, payload));
+				frames.writeBytes(Frame.data(type, seq, random.nextInt(8) == 0 ? random.nextInt(6) : 0, payload, 0));
 			}
 			else {
 				frames.writeBytes(Frame.control(type, seq, interestingInt(random)));

@@ -37,7 +37,6 @@ class PoolSizingTests {
 
 	@Test
 	void minWorkersStartInParallel() {
-		long singleBefore = timeToReady(settings("sizing-single").minWorkers(1).maxWorkers(1).build(), null);
 		AtomicInteger processesWhenFirstReady = new AtomicInteger(-1);
 		PoolListener firstReady = (event) -> {
 			if (event.type() == PoolEvent.Type.WORKER_STARTED) {
@@ -45,38 +44,28 @@ class PoolSizingTests {
 			}
 		};
 		WorkerPoolSettings three = settings("sizing-parallel").minWorkers(3).maxWorkers(3).build();
-		long parallel = timeToReady(three, firstReady);
-		long singleAfter = timeToReady(settings("sizing-single").minWorkers(1).maxWorkers(1).build(), null);
+		startUntilReady(three, firstReady);
 		// When the first worker greeted the pool, the other two were already running:
-		// started one after the other, there would have been one process.
+		// started one after the other, there would have been one process. (How much
+		// faster that is belongs in the benchmarks, not in a timed assertion.)
 		assertThat(processesWhenFirstReady).hasValue(3);
-		// Three starts one after the other take three times one start. A generous bound:
-		// three JVMs starting at once share a busy machine's two cores, and one start is
-		// measured before and after, as the load of the machine drifts.
-		long single = (singleBefore + singleAfter) / 2;
-		assertThat(parallel).as("ms until 3 workers were ready, where 1 took %d and %d ms", singleBefore, singleAfter)
-			.isLessThan(3 * single);
 	}
 
 	/**
 	 * Start a pool, wait until it is ready, check its workers and close it.
-	 * @return the milliseconds from start() until min-workers were ready
 	 */
-	private long timeToReady(WorkerPoolSettings settings, PoolListener listener) {
+	private void startUntilReady(WorkerPoolSettings settings, PoolListener listener) {
 		WorkerPool.Builder builder = WorkerPool.builder(settings)
 			.service(BehaviourService.class, dev.ceramic.test.BehaviourServiceImpl.class);
 		if (listener != null) {
 			builder.listener(listener);
 		}
 		try (WorkerPool pool = builder.build()) {
-			long start = System.nanoTime();
 			pool.start();
 			assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isTrue();
-			long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
 			Set<Long> pids = pids(pool);
 			assertThat(pids).hasSize(settings.minWorkers()).allMatch(BehaviourPools::isAlive);
 			assertThat(pool.snapshot(false).workersStarted()).isEqualTo(settings.minWorkers());
-			return millis;
 		}
 	}
 

@@ -250,9 +250,9 @@ public final class Worker {
 						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
 					throw ex;
 				}
-				// The worker's recv writes its ACK before it returns a message, and the
-				// ACK is read before the end of the stream: without it, the worker never
-				// took the call.
+				// A send with a timeout is acknowledged before the worker's recv returns
+				// the message (never delayed), and the ACK is read before the end of the
+				// stream: without it, the worker never took the call.
 				throw new UndeliveredCallException(
 						crashed("had died while idle, before a call to " + entry.describe() + " reached it", ex));
 			}

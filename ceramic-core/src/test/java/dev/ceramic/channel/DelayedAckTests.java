@@ -1,0 +1,133 @@
+package dev.ceramic.channel;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.ceramic.process.Proc;
+import dev.ceramic.process.ProcMain;
+import dev.ceramic.process.ProcOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.newsclub.net.unix.AFUNIXSocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The delayed acknowledgement: what one end of a {@link Chan} writes when it receives,
+ * read off the raw socket of the other end.
+ */
+@Timeout(60)
+class DelayedAckTests {
+
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	private final Chan chan = Chan.open();
+
+	private final AFUNIXSocket peer = this.chan.detachPeerSocket();
+
+	@AfterEach
+	void stop() throws IOException {
+		this.threads.shutdownNow();
+		this.chan.close();
+		this.peer.close();
+	}
+
+	@Test
+	void theAcknowledgementOfAnUntimedSendGoesOutBeforeTheReceiversReply() throws Exception {
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA_DELAYED_ACK, 7, 0, bytes("ping"), 0));
+		assertThat(this.chan.recv()).isEqualTo(bytes("ping"));
+		Future<?> reply = this.threads.submit(() -> this.chan.send(bytes("pong")));
+		DataInputStream in = new DataInputStream(this.peer.getInputStream());
+		assertThat(readHeader(in)).isEqualTo(new Header(Frame.ACK, 7, 0));
+		Header data = readHeader(in);
+		assertThat(data.type()).isEqualTo(Frame.DATA_DELAYED_ACK);
+		assertThat(data.arg()).isEqualTo(4);
+		assertThat(in.readNBytes(4)).isEqualTo(bytes("pong"));
+		assertThat(reply.isDone()).isFalse();
+		this.peer.getOutputStream().write(Frame.control(Frame.ACK, data.seq(), 0));
+		reply.get(5, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void aSendWithATimeoutIsAcknowledgedBeforeRecvReturns() throws Exception {
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA, 3, 0, bytes("now"), 0));
+		assertThat(this.chan.recv()).isEqualTo(bytes("now"));
+		assertThat(this.peer.getInputStream().available()).isEqualTo(Frame.HEADER_SIZE);
+		assertThat(readHeader(new DataInputStream(this.peer.getInputStream()))).isEqualTo(new Header(Frame.ACK, 3, 0));
+	}
+
+	@Test
+	void aHeldAcknowledgementGoesOutOnItsOwnWhenTheReceiverWritesNothing() throws Exception {
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA_DELAYED_ACK, 5, 0, bytes("quiet"), 0));
+		assertThat(this.chan.recv()).isEqualTo(bytes("quiet"));
+		this.peer.setSoTimeout(5_000);
+		assertThat(readHeader(new DataInputStream(this.peer.getInputStream()))).isEqualTo(new Header(Frame.ACK, 5, 0));
+	}
+
+	@Test
+	void theNextRecvWritesAHeldAcknowledgementBeforeItWaits() throws Exception {
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA_DELAYED_ACK, 1, 0, bytes("one"), 0));
+		assertThat(this.chan.recv()).isEqualTo(bytes("one"));
+		Future<byte[]> second = this.threads.submit(() -> this.chan.recv());
+		DataInputStream in = new DataInputStream(this.peer.getInputStream());
+		assertThat(readHeader(in)).isEqualTo(new Header(Frame.ACK, 1, 0));
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA_DELAYED_ACK, 2, 0, bytes("two"), 0));
+		assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(bytes("two"));
+	}
+
+	@Test
+	void closeWritesAHeldAcknowledgementBeforeTheClose() throws Exception {
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA_DELAYED_ACK, 9, 0, bytes("last"), 0));
+		assertThat(this.chan.recv()).isEqualTo(bytes("last"));
+		this.chan.close();
+		DataInputStream in = new DataInputStream(this.peer.getInputStream());
+		assertThat(readHeader(in)).isEqualTo(new Header(Frame.ACK, 9, 0));
+		assertThat(readHeader(in).type()).isEqualTo(Frame.CLOSE);
+	}
+
+	@Test
+	void aChildThatExitsRightAfterItsRecvStillAcknowledges() throws Exception {
+		Chan toChild = Chan.open();
+		try (Proc proc = Proc.start(ReceiveThenExit.class, toChild, ProcOptions.defaults())) {
+			// The held acknowledgement goes out during the child's shutdown (by the
+			// flusher, or by its shutdown hook), so this send succeeds instead of
+			// reporting the peer gone.
+			toChild.send(bytes("bye"));
+			assertThat(proc.waitFor(Duration.ofSeconds(30))).hasValue(ReceiveThenExit.STATUS);
+		}
+	}
+
+	private static Header readHeader(DataInputStream in) throws IOException {
+		byte type = in.readByte();
+		assertThat(in.readByte()).as("descriptor count").isZero();
+		return new Header(type, in.readInt(), in.readInt());
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	record Header(byte type, int seq, int arg) {
+	}
+
+	/** Takes one message and exits at once, without closing its channel. */
+	public static class ReceiveThenExit implements ProcMain {
+
+		static final int STATUS = 42;
+
+		@Override
+		public void run(Chan chan) {
+			chan.recv();
+			System.exit(STATUS);
+		}
+
+	}
+
+}
