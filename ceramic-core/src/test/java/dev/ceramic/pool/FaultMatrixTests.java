@@ -7,13 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.ceramic.channel.FrameTooLargeException;
 import dev.ceramic.channel.MalformedFrameException;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -381,7 +380,7 @@ class FaultMatrixTests {
 
 	private void assertResourcesBack() {
 		try {
-			ProcessResources.awaitBackTo(this.before, FaultMatrixTests::workerPids, RECOVERY);
+			ProcessResources.awaitBackTo(this.before, () -> pids(pool), RECOVERY);
 		}
 		catch (AssertionError ex) {
 			throw new AssertionError(ex.getMessage() + "\npool events: " + events, ex);
@@ -410,14 +409,6 @@ class FaultMatrixTests {
 			.orElseThrow(() -> new AssertionError("No WORKER_CRASHED event for pid " + pid + " in " + events));
 	}
 
-	private static Set<Long> workerPids() {
-		return pool.snapshot(false)
-			.workers()
-			.stream()
-			.map(PoolSnapshot.WorkerSnapshot::pid)
-			.collect(Collectors.toSet());
-	}
-
 	/** Wait until the worker's process has exited, as the operating system tells. */
 	private static void awaitExit(long pid) {
 		Optional<ProcessHandle> handle = ProcessHandle.of(pid);
@@ -435,7 +426,7 @@ class FaultMatrixTests {
 		while (System.nanoTime() - deadline < 0) {
 			sleep(Duration.ofMillis(300));
 			ProcessResources now = ProcessResources.now();
-			if (previous.differencesTo(now, workerPids()).isEmpty()) {
+			if (previous.differencesTo(now, pids(pool)).isEmpty()) {
 				return now;
 			}
 			previous = now;

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -123,7 +123,7 @@ class SoakTests {
 				return snapshot.workers().size() == WORKERS && snapshot.startingWorkers() == 0
 						&& snapshot.busyWorkers() == 0;
 			});
-			ProcessResources now = ProcessResources.awaitBackTo(before, () -> workerPids(pool), Duration.ofSeconds(30));
+			ProcessResources now = ProcessResources.awaitBackTo(before, () -> pids(pool), Duration.ofSeconds(30));
 			// Idle threads of JDK pools are not counted above; they must stay bounded,
 			// not
 			// grow with the number of workers replaced.
@@ -194,19 +194,11 @@ class SoakTests {
 		while (true) {
 			sleep(Duration.ofMillis(300));
 			ProcessResources now = ProcessResources.now();
-			if (previous.differencesTo(now, workerPids(pool)).isEmpty()) {
+			if (previous.differencesTo(now, pids(pool)).isEmpty()) {
 				return now;
 			}
 			previous = now;
 		}
-	}
-
-	private static Set<Long> workerPids(WorkerPool pool) {
-		return pool.snapshot(false)
-			.workers()
-			.stream()
-			.map(PoolSnapshot.WorkerSnapshot::pid)
-			.collect(Collectors.toSet());
 	}
 
 	/** What the calls got. */
