@@ -7,14 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import dev.ceramic.channel.FrameTooLargeException;
 import dev.ceramic.channel.MalformedFrameException;
@@ -29,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.pids;
+import static dev.ceramic.test.BehaviourPools.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -202,7 +202,7 @@ class FaultMatrixTests {
 		long start = System.nanoTime();
 		CompletableFuture<Throwable> call = CompletableFuture
 			.supplyAsync(() -> catchThrowable(() -> service.markAndSleep(marker.toString(), 60_000)));
-		awaitTrue("the call to start in the worker", () -> Files.exists(marker) || call.isDone());
+		await("the call has started in the worker", RECOVERY, () -> Files.exists(marker) || call.isDone());
 		assertThat(call).isNotDone();
 		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 		Throwable thrown = call.get(CALL_TIMEOUT.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
@@ -293,7 +293,7 @@ class FaultMatrixTests {
 		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 		assertThat(service.compute(3)).isEqualTo(100);
 		assertThat(service.pid()).isNotEqualTo(pid);
-		awaitTrue("the crash to be counted", () -> pool.snapshot().crashes() == crashes + 1);
+		await("the crash is counted", RECOVERY, () -> pool.snapshot().crashes() == crashes + 1);
 		assertThat(crashEvent(pid).detail()).contains("signal SIGKILL");
 		assertResourcesBack();
 	}
@@ -320,7 +320,7 @@ class FaultMatrixTests {
 		Path done = this.markers.resolve("garbage-written");
 		// After the reply to this call is read, or the garbage would fail this call.
 		service.faultWhileIdle(Fault.CHANNEL_GARBAGE, 200, done.toString());
-		awaitTrue("the garbage to be written", () -> Files.exists(done));
+		await("the garbage is written", RECOVERY, () -> Files.exists(done));
 		WorkerCrashedException crash = expectWithin(CALL_TIMEOUT, WorkerCrashedException.class,
 				() -> service.compute(4));
 		assertThat(crash).hasCauseInstanceOf(MalformedFrameException.class);
@@ -340,7 +340,7 @@ class FaultMatrixTests {
 		// At once: the pool may not have heard of the death yet.
 		assertThat(service.compute(3)).isEqualTo(100);
 		assertThat(service.pid()).isNotEqualTo(pid);
-		awaitTrue("the crash to be counted", () -> pool.snapshot().crashes() == crashes + 1);
+		await("the crash is counted", RECOVERY, () -> pool.snapshot().crashes() == crashes + 1);
 		String detail = crashEvent(pid).detail();
 		assertThat(detail).contains("died while idle").contains(described);
 		assertResourcesBack();
@@ -380,7 +380,7 @@ class FaultMatrixTests {
 
 	private void assertResourcesBack() {
 		try {
-			ProcessResources.awaitBackTo(this.before, FaultMatrixTests::workerPids, RECOVERY);
+			ProcessResources.awaitBackTo(this.before, () -> pids(pool), RECOVERY);
 		}
 		catch (AssertionError ex) {
 			throw new AssertionError(ex.getMessage() + "\npool events: " + events, ex);
@@ -409,57 +409,29 @@ class FaultMatrixTests {
 			.orElseThrow(() -> new AssertionError("No WORKER_CRASHED event for pid " + pid + " in " + events));
 	}
 
-	private static Set<Long> workerPids() {
-		return pool.snapshot(false)
-			.workers()
-			.stream()
-			.map(PoolSnapshot.WorkerSnapshot::pid)
-			.collect(Collectors.toSet());
-	}
-
 	/** Wait until the worker's process has exited, as the operating system tells. */
 	private static void awaitExit(long pid) {
 		Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-		awaitTrue("worker pid " + pid + " to exit", () -> handle.map((h) -> !h.isAlive()).orElse(true));
+		await("worker pid " + pid + " has exited", RECOVERY, () -> handle.map((h) -> !h.isAlive()).orElse(true));
 	}
 
 	/** The baseline: one idle worker, nothing starting, and the resources settled. */
 	private static ProcessResources steadyState() {
-		awaitTrue("the pool to settle at one idle worker", () -> {
+		await("the pool has settled at one idle worker", RECOVERY, () -> {
 			PoolSnapshot snapshot = pool.snapshot(false);
 			return snapshot.workers().size() == 1 && snapshot.startingWorkers() == 0 && snapshot.busyWorkers() == 0;
 		});
 		ProcessResources previous = ProcessResources.now();
 		long deadline = System.nanoTime() + RECOVERY.toNanos();
 		while (System.nanoTime() - deadline < 0) {
-			sleep(300);
+			sleep(Duration.ofMillis(300));
 			ProcessResources now = ProcessResources.now();
-			if (previous.differencesTo(now, workerPids()).isEmpty()) {
+			if (previous.differencesTo(now, pids(pool)).isEmpty()) {
 				return now;
 			}
 			previous = now;
 		}
 		throw new AssertionError("The resources did not settle: " + previous);
-	}
-
-	private static void awaitTrue(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + RECOVERY.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out waiting for " + what);
-			}
-			sleep(10);
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
 	}
 
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +12,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import dev.ceramic.test.FaultyService;
@@ -22,6 +20,9 @@ import dev.ceramic.test.ProcessResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.pids;
+import static dev.ceramic.test.BehaviourPools.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -117,12 +118,12 @@ class SoakTests {
 			assertThat(after.crashes() - crashesBefore).isEqualTo(CALLS / CRASH_EVERY);
 			assertThat(after.timeouts()).isZero();
 
-			awaitTrue("the pool to be back to " + WORKERS + " idle workers", () -> {
+			await("the pool is back to " + WORKERS + " idle workers", () -> {
 				PoolSnapshot snapshot = pool.snapshot(false);
 				return snapshot.workers().size() == WORKERS && snapshot.startingWorkers() == 0
 						&& snapshot.busyWorkers() == 0;
 			});
-			ProcessResources now = ProcessResources.awaitBackTo(before, () -> workerPids(pool), Duration.ofSeconds(30));
+			ProcessResources now = ProcessResources.awaitBackTo(before, () -> pids(pool), Duration.ofSeconds(30));
 			// Idle threads of JDK pools are not counted above; they must stay bounded,
 			// not
 			// grow with the number of workers replaced.
@@ -185,46 +186,18 @@ class SoakTests {
 	}
 
 	private static ProcessResources steadyState(WorkerPool pool) {
-		awaitTrue("the pool to settle at " + WORKERS + " idle workers", () -> {
+		await("the pool has settled at " + WORKERS + " idle workers", () -> {
 			PoolSnapshot snapshot = pool.snapshot(false);
 			return snapshot.workers().size() == WORKERS && snapshot.startingWorkers() == 0;
 		});
 		ProcessResources previous = ProcessResources.now();
 		while (true) {
-			sleep(300);
+			sleep(Duration.ofMillis(300));
 			ProcessResources now = ProcessResources.now();
-			if (previous.differencesTo(now, workerPids(pool)).isEmpty()) {
+			if (previous.differencesTo(now, pids(pool)).isEmpty()) {
 				return now;
 			}
 			previous = now;
-		}
-	}
-
-	private static Set<Long> workerPids(WorkerPool pool) {
-		return pool.snapshot(false)
-			.workers()
-			.stream()
-			.map(PoolSnapshot.WorkerSnapshot::pid)
-			.collect(Collectors.toSet());
-	}
-
-	private static void awaitTrue(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out waiting for " + what);
-			}
-			sleep(20);
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
 		}
 	}
 

@@ -29,6 +29,8 @@ public final class BehaviourPools {
 	 */
 	public static final Duration PATIENCE = Duration.ofSeconds(60);
 
+	private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+
 	private BehaviourPools() {
 	}
 
@@ -84,18 +86,41 @@ public final class BehaviourPools {
 	 * @param condition the condition
 	 */
 	public static void await(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + PATIENCE.toNanos();
+		await(what, PATIENCE, condition);
+	}
+
+	/**
+	 * Poll until a condition holds, or fail after a timeout of the test's own.
+	 * @param what what is awaited, for the failure message
+	 * @param timeout how long to wait at most
+	 * @param condition the condition
+	 */
+	public static void await(String what, Duration timeout, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Gave up after " + PATIENCE + " waiting until " + what);
+				throw new AssertionError("Gave up after " + timeout + " waiting until " + what);
 			}
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError("Interrupted while waiting until " + what, ex);
-			}
+			sleep(POLL_INTERVAL, "waiting until " + what);
+		}
+	}
+
+	/**
+	 * Sleep, failing the test if interrupted: for sampling something at intervals, where
+	 * there is no condition to {@link #await}.
+	 * @param duration how long to sleep
+	 */
+	public static void sleep(Duration duration) {
+		sleep(duration, "sleeping " + duration);
+	}
+
+	private static void sleep(Duration duration, String doing) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("Interrupted while " + doing, ex);
 		}
 	}
 

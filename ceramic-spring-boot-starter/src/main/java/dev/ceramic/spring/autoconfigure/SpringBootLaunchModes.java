@@ -139,29 +139,28 @@ final class SpringBootLaunchModes {
 
 		private final Path archive;
 
-		private final String classpath;
+		private final LaunchMode classpath;
 
 		private final Map<String, String> loaderProperties;
 
 		BootArchive(Path archive, String classpath, Map<String, String> loaderProperties) {
 			this.archive = archive;
-			this.classpath = classpath;
+			this.classpath = LaunchMode.classpath(classpath);
 			this.loaderProperties = loaderProperties;
 		}
 
+		/**
+		 * Core's {@code -cp} command line, so that its layout is kept in one place: the
+		 * {@code loader.*} settings go after the JVM arguments, and the main class is the
+		 * launcher.
+		 */
 		@Override
 		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
 				List<String> arguments) {
-			List<String> command = new ArrayList<>();
-			command.add(javaExecutable);
-			command.addAll(jvmArguments);
-			this.loaderProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
-			command.add("-Dloader.main=" + mainClass);
-			command.add("-cp");
-			command.add(this.classpath);
-			command.add(PROPERTIES_LAUNCHER);
-			command.addAll(arguments);
-			return command;
+			List<String> launcherJvmArguments = new ArrayList<>(jvmArguments);
+			this.loaderProperties.forEach((name, value) -> launcherJvmArguments.add("-D" + name + "=" + value));
+			launcherJvmArguments.add("-Dloader.main=" + mainClass);
+			return this.classpath.command(javaExecutable, launcherJvmArguments, PROPERTIES_LAUNCHER, arguments);
 		}
 
 		@Override
