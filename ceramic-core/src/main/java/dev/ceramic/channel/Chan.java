@@ -78,6 +78,8 @@ public final class Chan implements AutoCloseable {
 
 	private static final long CLOSE_WRITE_PATIENCE_MILLIS = 50;
 
+	private static final long READ_SLICE_MILLIS = 100;
+
 	private final AFUNIXSocket socket;
 
 	private final OutputStream out;
@@ -607,7 +609,9 @@ public final class Chan implements AutoCloseable {
 			}
 			return false;
 		}
-		int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
+		// Long waits read in slices of the same length, so that a deadline that moves on
+		// with every call does not cost a setsockopt(SO_RCVTIMEO) on every read.
+		int millis = (int) Math.min(READ_SLICE_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
 		readAndDispatch((remainingNanos == Long.MAX_VALUE) ? 0 : millis, replies);
 		return true;
 	}
