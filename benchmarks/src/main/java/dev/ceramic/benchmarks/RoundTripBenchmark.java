@@ -9,6 +9,7 @@ import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Round trips parent to child to parent: {@code Chan} beside raw junixsocket streams,
@@ -18,6 +19,9 @@ import dev.ceramic.process.ProcOptions;
 final class RoundTripBenchmark {
 
 	static final int BLOCK = 500;
+
+	/** The timeout of the timed row: long enough never to fire, as a pool call's. */
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	static final int ROUNDS = 8;
 
@@ -58,7 +62,7 @@ final class RoundTripBenchmark {
 		for (int i = 0; i < size; i++) {
 			message[i] = (byte) i;
 		}
-		int count = this.spin.isZero() ? 3 : 4;
+		int count = this.spin.isZero() ? 4 : 5;
 		String[] names = new String[count];
 		long[][] samples = new long[count][this.iterations];
 		long[][] switches = new long[count][4];
@@ -69,13 +73,15 @@ final class RoundTripBenchmark {
 			// time by a factor of two, so one pair per peer would make the ratios a
 			// matter
 			// of luck.
-			try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults());
+			try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults(), null);
 					RawPeer raw = RawPeer.start("raw", size, false);
 					RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true);
+					ChanPeer timed = ChanPeer.start("Chan, `send` and `recv` with a timeout", ChanOptions.defaults(),
+							TIMEOUT);
 					ChanPeer spinning = ChanPeer.start(
 							"Chan, opt-in `withSpinBeforeBlocking(" + this.spin.toNanos() / 1000 + " µs)`",
-							ChanOptions.defaults().withSpinBeforeBlocking(this.spin))) {
-				List<Peer> peers = List.of(chanPeer, raw, rawAck, spinning).subList(0, count);
+							ChanOptions.defaults().withSpinBeforeBlocking(this.spin), null)) {
+				List<Peer> peers = List.of(chanPeer, raw, rawAck, timed, spinning).subList(0, count);
 				for (int p = 0; p < count; p++) {
 					names[p] = peers.get(p).name();
 				}
@@ -133,16 +139,23 @@ final class RoundTripBenchmark {
 
 		private final Proc proc;
 
-		private ChanPeer(String name, Chan chan, Proc proc) {
+		private final @Nullable Duration timeout;
+
+		private ChanPeer(String name, Chan chan, Proc proc, @Nullable Duration timeout) {
 			this.name = name;
 			this.chan = chan;
 			this.proc = proc;
+			this.timeout = timeout;
 		}
 
-		static ChanPeer start(String name, ChanOptions options) {
+		/**
+		 * Start an echo child.
+		 * @param timeout the timeout of each send and recv, or null for none
+		 */
+		static ChanPeer start(String name, ChanOptions options, @Nullable Duration timeout) {
 			Chan chan = Chan.open(options);
 			return new ChanPeer(name, chan,
-					Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()));
+					Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()), timeout);
 		}
 
 		@Override
@@ -157,8 +170,15 @@ final class RoundTripBenchmark {
 
 		@Override
 		public void roundTrip(byte[] message) {
-			this.chan.send(message);
-			byte[] reply = this.chan.recv();
+			byte[] reply;
+			if (this.timeout == null) {
+				this.chan.send(message);
+				reply = this.chan.recv();
+			}
+			else {
+				this.chan.send(message, this.timeout);
+				reply = this.chan.recv(this.timeout);
+			}
 			if (reply.length != message.length) {
 				throw new IllegalStateException("Echo returned " + reply.length + " bytes for " + message.length);
 			}
