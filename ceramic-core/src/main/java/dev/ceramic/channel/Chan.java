@@ -609,9 +609,12 @@ public final class Chan implements AutoCloseable {
 			}
 			return false;
 		}
-		// Long waits read in slices of the same length, so that a deadline that moves on
-		// with every call does not cost a setsockopt(SO_RCVTIMEO) on every read.
-		int millis = (int) Math.min(READ_SLICE_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos)));
+		// Long waits read in slices of the same length, and a wait is rounded up to whole
+		// milliseconds, so that a deadline that moves on with every call does not cost a
+		// setsockopt(SO_RCVTIMEO) on every read: a read that ends a little early or late
+		// only sends this thread round its loop once more.
+		long sliceNanos = Math.min(remainingNanos, TimeUnit.MILLISECONDS.toNanos(READ_SLICE_MILLIS));
+		int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(sliceNanos + 999_999));
 		readAndDispatch((remainingNanos == Long.MAX_VALUE) ? 0 : millis, replies);
 		return true;
 	}
