@@ -24,7 +24,7 @@ import dev.ceramic.process.ProcOptions;
  * ./mvnw -B -q -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/ceramic-benchmarks.jar
  * </pre>
  *
- * Options: {@code --round-trips=N} (default 20000), {@code --warmup=N} (5000),
+ * Options: {@code --round-trips=N} (default 20000), {@code --warmup=N} (20000),
  * {@code --spin-micros=N} (20; 0 leaves out the row of Chan with its opt-in spinning
  * reader), {@code --starts=N} (10), {@code --experiments} (also time start-up variants
  * that are not defaults), {@code --no-round-trips}, {@code --no-starts}; for the worker
@@ -40,7 +40,7 @@ public final class Benchmarks {
 
 	public static void main(String[] args) throws Exception {
 		int roundTrips = 20_000;
-		int warmup = 5_000;
+		int warmup = 20_000;
 		int starts = 10;
 		boolean experiments = false;
 		boolean skipRoundTrips = false;
@@ -114,12 +114,14 @@ public final class Benchmarks {
 		System.out.println(iterations + " round trips per row, in " + RoundTripBenchmark.ROUNDS + " rounds with "
 				+ "fresh child JVMs, each round after " + warmup + " of warm-up; in a round, the rows of one message "
 				+ "size ran interleaved in blocks of " + RoundTripBenchmark.BLOCK + ", each against its own child "
-				+ "JVM. Chan: `send` then `recv` against an echo `ProcMain`. Raw: junixsocket streams over "
+				+ "JVM. Chan: `send` then `recv` against an echo `ProcMain`; the reply carries the acknowledgement "
+				+ "of the request, and the next request that of the reply. Raw: junixsocket streams over "
 				+ "the same kind of socketpair, fixed-size write then read, no framing. Raw + ACK frames: the "
-				+ "same, but with the bytes Chan puts on the wire (a 10-byte header per message and a 10-byte "
-				+ "acknowledgement written by the receiver before it replies), which is the floor of a rendezvous "
-				+ "protocol. The last row of each size is Chan with its opt-in spinning reader, which polls the "
-				+ "socket before it sleeps (CPU for latency; not a default). Times in µs; ratios are to raw.");
+				+ "same, but with a 10-byte header per message and a 10-byte acknowledgement written by the "
+				+ "receiver before it replies: the wire of a send with a timeout, which is acknowledged at once. "
+				+ "Chan with a timeout: `send` and `recv` with a 30 s timeout, as a pool call makes them. The last "
+				+ "row of each size is Chan with its opt-in spinning reader, which polls the socket before it "
+				+ "sleeps (CPU for latency; not a default). Times in µs; ratios are to raw.");
 		System.out.println();
 		System.out.println("| message | peer | p50 | p99 | p50 ratio (Chan target ≤ 1.2) | p99 ratio "
 				+ "| context switches per round trip (parent thread + child) | CPU µs per round trip (parent thread + child) |");
