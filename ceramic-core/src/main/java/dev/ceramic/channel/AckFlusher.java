@@ -55,8 +55,17 @@ final class AckFlusher {
 		if (flusher == null) {
 			flusher = new Thread(AckFlusher::run, "ceramic-ack-flusher");
 			flusher.setDaemon(true);
+			// It lives as long as the JVM: it must not keep the class loader of whichever
+			// application first held an acknowledgement (a redeployed web app, say).
+			flusher.setContextClassLoader(null);
 			flusher.start();
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> flushAll(true), "ceramic-ack-flusher-shutdown"));
+			try {
+				Runtime.getRuntime().addShutdownHook(new Thread(() -> flushAll(true), "ceramic-ack-flusher-shutdown"));
+			}
+			catch (IllegalStateException ex) {
+				// The JVM is shutting down already; the flusher thread still runs until
+				// it halts.
+			}
 			thread = flusher;
 		}
 		return flusher;
@@ -64,7 +73,14 @@ final class AckFlusher {
 
 	private static void run() {
 		while (true) {
-			long next = flushAll(false);
+			long next;
+			try {
+				next = flushAll(false);
+			}
+			catch (RuntimeException ex) {
+				// Never let one bad channel stop the acknowledgements of all the others.
+				next = System.nanoTime() + DELAY_NANOS;
+			}
 			if (next == Long.MAX_VALUE) {
 				LockSupport.park();
 			}
