@@ -33,6 +33,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * fails with a {@link WorkerCrashedException} and is not given to another worker, which
  * it would kill as well. In real worker JVMs, several of them, so that a retry would have
  * a worker to go to.
+ *
+ * <p>
+ * Only the {@code SIGKILL} is sure to beat the worker's delayed acknowledgement: a
+ * {@code Runtime.halt} or a segfault leaves the JVM a few milliseconds (to halt, or to
+ * write its fatal error log) in which its other threads still write the held
+ * acknowledgement, and the call then fails while the application waits for its reply, as
+ * before. All must end the same way.
  */
 @Timeout(300)
 class PoolCallReceiptTests {
@@ -76,6 +83,20 @@ class PoolCallReceiptTests {
 			WorkerCrashedException crash = crashesExactlyOneWorker(() -> service.halt(5));
 			assertThat(crash.exitStatus()).hasValue(5);
 			assertThat(crash.signal()).isNull();
+		}
+	}
+
+	@Test
+	void aCallThatSigkillsItsWorkerBeforeItCanAcknowledgeCrashesExactlyOneWorker() {
+		for (int round = 0; round < ROUNDS; round++) {
+			// The same worker serves calls one after another while it is idle in
+			// between, so that the one to die has its path warmed up, and it dies well
+			// within the 1 ms its acknowledgement may be held back.
+			for (int i = 0; i < 2000; i++) {
+				service.killSelf(0);
+			}
+			WorkerCrashedException crash = crashesExactlyOneWorker(() -> service.killSelf(9));
+			assertThat(crash.signal()).isEqualTo("SIGKILL");
 		}
 	}
 
