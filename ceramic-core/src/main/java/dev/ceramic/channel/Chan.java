@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +82,18 @@ public final class Chan implements AutoCloseable {
 	private static final long CLOSE_WRITE_PATIENCE_MILLIS = 50;
 
 	private static final long READ_SLICE_MILLIS = 100;
+
+	static {
+		// A virtual thread is pinned while it initializes a class, or waits for another
+		// thread to. Two pool callers whose first recv timeouts come at once would both
+		// initialize this exception; do it with the channel instead.
+		try {
+			MethodHandles.lookup().ensureInitialized(ChannelTimeoutException.class);
+		}
+		catch (IllegalAccessException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final AFUNIXSocket socket;
 
