@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,9 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * request and its reply so cost one write and one wake-up each way, as a bare socket
  * ping-pong does, instead of two. Such a {@code send} still returns only once the peer
  * has taken the message; it may learn so up to 1 ms late. A send with a timeout is
- * acknowledged at once, so that its timeout means what it says.
+ * acknowledged at once, so that its timeout means what it says, except for
+ * {@link #sendRequest(byte[], Duration)}: a request with a timeout, acknowledged as late
+ * as an untimed send, which closes the channel when its timeout fires.
  *
  * <p>
  * A channel has no thread of its own. A thread that waits (a sender for its
@@ -79,6 +82,18 @@ public final class Chan implements AutoCloseable {
 	private static final long CLOSE_WRITE_PATIENCE_MILLIS = 50;
 
 	private static final long READ_SLICE_MILLIS = 100;
+
+	static {
+		// A virtual thread is pinned while it initializes a class, or waits for another
+		// thread to. Two pool callers whose first recv timeouts come at once would both
+		// initialize this exception; do it with the channel instead.
+		try {
+			MethodHandles.lookup().ensureInitialized(ChannelTimeoutException.class);
+		}
+		catch (IllegalAccessException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final AFUNIXSocket socket;
 
@@ -314,7 +329,7 @@ public final class Chan implements AutoCloseable {
 	 * @throws FrameTooLargeException if the message is over the maximum frame size
 	 */
 	public void send(byte[] message) {
-		send(message, Frame.NO_FDS, null);
+		send(message, Frame.NO_FDS, null, true);
 	}
 
 	/**
@@ -331,7 +346,39 @@ public final class Chan implements AutoCloseable {
 	 * receives
 	 */
 	public void send(byte[] message, Duration timeout) {
-		send(message, Frame.NO_FDS, timeout);
+		send(message, Frame.NO_FDS, timeout, false);
+	}
+
+	/**
+	 * Send a request, to which the peer will reply, and wait at most {@code timeout} for
+	 * the peer to take it. Unlike {@link #send(byte[], Duration)}, the peer may hold its
+	 * acknowledgement back and send it together with its next frame (typically the
+	 * reply), as it does for {@link #send(byte[])}: a request and its reply cost one
+	 * frame each way instead of two.
+	 *
+	 * <p>
+	 * The price is that such a message cannot be withdrawn: the peer may already have
+	 * taken it and be working on it without having said so. When the timeout fires, the
+	 * channel is therefore closed (the peer sees it closed), and this method throws a
+	 * {@link ChannelTimeoutException}. Use it where a timeout ends the conversation
+	 * anyway.
+	 *
+	 * <p>
+	 * A peer that dies after taking the message but before its acknowledgement went out
+	 * is reported as gone, just as one that died before taking it: a caller that must
+	 * tell the two apart needs the peer to record that it took the message elsewhere.
+	 * @param message the message
+	 * @param timeout how long to wait for the peer to take it
+	 * @throws ChannelTimeoutException if the peer did not take the message in time; the
+	 * channel was closed, unless the message had not been sent yet (another thread's send
+	 * held the channel for the whole timeout)
+	 * @throws ChannelClosedException if the channel is or becomes closed
+	 * @throws DeadlockException if the peer is blocked sending too and neither end
+	 * receives
+	 * @throws FrameTooLargeException if the message is over the maximum frame size
+	 */
+	public void sendRequest(byte[] message, Duration timeout) {
+		send(message, Frame.NO_FDS, timeout, true);
 	}
 
 	/**
@@ -346,7 +393,7 @@ public final class Chan implements AutoCloseable {
 			throw new IllegalArgumentException("A message may carry at most " + this.options.maxFileDescriptors()
 					+ " file descriptors, but " + fds.length + " were given");
 		}
-		send(message, fds, null);
+		send(message, fds, null, true);
 	}
 
 	/**
@@ -400,6 +447,12 @@ public final class Chan implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		close(new ChannelClosedException(ChannelClosedException.Reason.CLOSED_HERE,
+				"The channel was closed by this end"));
+	}
+
+	/** Close this end; {@code reason} is what later calls on this end report. */
+	private void close(ChannelClosedException reason) {
 		boolean wasOpen;
 		boolean safeToSignal;
 		AFUNIXSocket unclaimedPeer;
@@ -409,8 +462,7 @@ public final class Chan implements AutoCloseable {
 			wasOpen = this.closedBy == null;
 			heldAck = takeDelayedAck();
 			if (wasOpen) {
-				this.closedBy = new ChannelClosedException(ChannelClosedException.Reason.CLOSED_HERE,
-						"The channel was closed by this end");
+				this.closedBy = reason;
 				dropIncoming();
 				this.changed.signalAll();
 			}
@@ -448,7 +500,12 @@ public final class Chan implements AutoCloseable {
 		return "Chan[" + this.name + (isOpen() ? ", open]" : ", closed]");
 	}
 
-	private void send(byte[] message, FileDescriptor[] fds, @Nullable Duration timeout) {
+	/**
+	 * Send a message. A message sent with {@code delayedAck} may be acknowledged with the
+	 * peer's next frame, and cannot be withdrawn: if it has a timeout and that fires, the
+	 * channel is closed.
+	 */
+	private void send(byte[] message, FileDescriptor[] fds, @Nullable Duration timeout, boolean delayedAck) {
 		if (message.length > this.options.maxFrameSize()) {
 			throw new FrameTooLargeException(
 					"Cannot send " + message.length + " bytes: the channel's maximum frame size is "
@@ -481,7 +538,7 @@ public final class Chan implements AutoCloseable {
 					write(Frame.control(Frame.ACK, heldAck, 0), Frame.NO_FDS);
 					heldAck = NO_SEQ;
 				}
-				byte type = (timeout != null) ? Frame.DATA : Frame.DATA_DELAYED_ACK;
+				byte type = delayedAck ? Frame.DATA_DELAYED_ACK : Frame.DATA;
 				write(Frame.data(type, seq, fds.length, message, heldAck), fds);
 			}
 			catch (ChannelException ex) {
@@ -491,14 +548,14 @@ public final class Chan implements AutoCloseable {
 			finally {
 				this.writeLock.unlock();
 			}
-			awaitOutcome(seq, deadline);
+			awaitOutcome(seq, deadline, !delayedAck);
 		}
 		finally {
 			this.sendTurn.unlock();
 		}
 	}
 
-	private void awaitOutcome(int seq, long deadline) {
+	private void awaitOutcome(int seq, long deadline, boolean withdrawable) {
 		List<byte[]> replies = new ArrayList<>(1);
 		this.lock.lock();
 		try {
@@ -519,6 +576,10 @@ public final class Chan implements AutoCloseable {
 					throwIfClosed();
 				}
 				long remaining = remaining(deadline);
+				if (remaining <= 0 && !withdrawable) {
+					endPendingSendLocked();
+					break;
+				}
 				if (remaining <= 0) {
 					endPendingSendLocked();
 					replies.add(Frame.control(Frame.CANCEL, seq, 0));
@@ -532,6 +593,12 @@ public final class Chan implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
+		// The peer may have taken the message and be working on it without having said
+		// so: only closing the channel ends that for certain.
+		String message = "The peer did not acknowledge the request within the timeout; "
+				+ "a request cannot be withdrawn, so the channel was closed";
+		close(new ChannelClosedException(ChannelClosedException.Reason.CLOSED_HERE, message));
+		throw new ChannelTimeoutException(message);
 	}
 
 	private Received receive(@Nullable Duration timeout) {

@@ -12,10 +12,11 @@ import java.io.FileDescriptor;
  * <p>
  * A {@code send} writes {@code DATA(seq)} and waits for the peer's {@code ACK(seq)},
  * which the peer writes when its {@code recv} takes the message: that acknowledgement is
- * what makes the channel a rendezvous instead of a buffer. A send without a deadline
- * writes {@code DATA_DELAYED_ACK(seq)} instead, which lets the receiver hold the
- * acknowledgement back until it writes its next frame, as TCP's delayed ACK does, so that
- * a request and its reply cost one frame each way instead of two.
+ * what makes the channel a rendezvous instead of a buffer. A send without a deadline, and
+ * a request ({@code Chan.sendRequest}), whose timeout closes the channel instead of
+ * withdrawing the message, write {@code DATA_DELAYED_ACK(seq)} instead, which lets the
+ * receiver hold the acknowledgement back until it writes its next frame, as TCP's delayed
+ * ACK does, so that a request and its reply cost one frame each way instead of two.
  */
 record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) {
 
@@ -46,9 +47,9 @@ record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) 
 	static final byte CLOSE = 7;
 
 	/**
-	 * A message, like {@link #DATA}, whose sender waits without a deadline: the receiver
-	 * may send its {@code ACK} together with its next frame, at most
-	 * {@code AckFlusher.DELAY} later.
+	 * A message, like {@link #DATA}, that its sender will not withdraw: the receiver may
+	 * send its {@code ACK} together with its next frame, at most {@code AckFlusher.DELAY}
+	 * later.
 	 */
 	static final byte DATA_DELAYED_ACK = 8;
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The delayed acknowledgement: what one end of a {@link Chan} writes when it receives,
@@ -93,6 +94,69 @@ class DelayedAckTests {
 	}
 
 	@Test
+	void aRequestIsAcknowledgedWithTheReply() throws Exception {
+		Future<?> request = this.threads.submit(() -> this.chan.sendRequest(bytes("call"), Duration.ofSeconds(30)));
+		DataInputStream in = new DataInputStream(this.peer.getInputStream());
+		Header data = readHeader(in);
+		assertThat(data.type()).isEqualTo(Frame.DATA_DELAYED_ACK);
+		assertThat(data.arg()).isEqualTo(4);
+		assertThat(in.readNBytes(4)).isEqualTo(bytes("call"));
+		assertThat(request.isDone()).isFalse();
+		// What a Chan receiver writes when it replies: its held ACK and the reply, in one
+		// write.
+		this.peer.getOutputStream().write(Frame.data(Frame.DATA_DELAYED_ACK, 1, 0, bytes("result"), data.seq()));
+		request.get(5, TimeUnit.SECONDS);
+		assertThat(this.chan.recv()).isEqualTo(bytes("result"));
+		assertThat(this.chan.isOpen()).isTrue();
+	}
+
+	@Test
+	void aRequestGetsItsReplyFromAChanPeer() throws Exception {
+		// The receiving end is a Chan as well, so that the frames it writes are its own.
+		Chan requester = Chan.open();
+		try (Chan receiver = requester.peerEnd()) {
+			Future<?> serving = this.threads.submit(() -> receiver.send(reverse(receiver.recv())));
+			requester.sendRequest(bytes("abc"), Duration.ofSeconds(30));
+			assertThat(requester.recv(Duration.ofSeconds(30))).isEqualTo(bytes("cba"));
+			// The reply's own acknowledgement is held by the requester until it writes
+			// again; at close at the latest.
+			requester.close();
+			serving.get(5, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void aRequestThatTimesOutClosesTheChannel() throws Exception {
+		assertThatExceptionOfType(ChannelTimeoutException.class)
+			.isThrownBy(() -> this.chan.sendRequest(bytes("lost"), Duration.ofMillis(100)))
+			.withMessageContaining("cannot be withdrawn")
+			.withMessageContaining("closed");
+		assertThat(this.chan.isOpen()).isFalse();
+		assertThatExceptionOfType(ChannelClosedException.class).isThrownBy(this.chan::recv)
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.CLOSED_HERE));
+		// The peer got the request, then a close: no CANCEL, since it may already have
+		// taken it.
+		DataInputStream in = new DataInputStream(this.peer.getInputStream());
+		Header data = readHeader(in);
+		assertThat(data.type()).isEqualTo(Frame.DATA_DELAYED_ACK);
+		assertThat(in.readNBytes(data.arg())).isEqualTo(bytes("lost"));
+		assertThat(readHeader(in).type()).isEqualTo(Frame.CLOSE);
+	}
+
+	@Test
+	void aTimedSendIsStillWithdrawnAndLeavesTheChannelOpen() throws Exception {
+		assertThatExceptionOfType(ChannelTimeoutException.class)
+			.isThrownBy(() -> this.chan.send(bytes("maybe"), Duration.ofMillis(100)))
+			.withMessageContaining("withdrawn");
+		assertThat(this.chan.isOpen()).isTrue();
+		DataInputStream in = new DataInputStream(this.peer.getInputStream());
+		Header data = readHeader(in);
+		assertThat(data.type()).isEqualTo(Frame.DATA);
+		assertThat(in.readNBytes(data.arg())).isEqualTo(bytes("maybe"));
+		assertThat(readHeader(in)).isEqualTo(new Header(Frame.CANCEL, data.seq(), 0));
+	}
+
+	@Test
 	void aChildThatExitsRightAfterItsRecvStillAcknowledges() throws Exception {
 		Chan toChild = Chan.open();
 		try (Proc proc = Proc.start(ReceiveThenExit.class, toChild, ProcOptions.defaults())) {
@@ -108,6 +172,14 @@ class DelayedAckTests {
 		byte type = in.readByte();
 		assertThat(in.readByte()).as("descriptor count").isZero();
 		return new Header(type, in.readInt(), in.readInt());
+	}
+
+	private static byte[] reverse(byte[] bytes) {
+		byte[] reversed = new byte[bytes.length];
+		for (int i = 0; i < bytes.length; i++) {
+			reversed[i] = bytes[bytes.length - 1 - i];
+		}
+		return reversed;
 	}
 
 	private static byte[] bytes(String text) {

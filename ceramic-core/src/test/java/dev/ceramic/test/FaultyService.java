@@ -46,6 +46,16 @@ public interface FaultyService {
 	void halt(int status);
 
 	/**
+	 * Send this worker's process a signal through libc's {@code kill}, as the method's
+	 * first statement. {@code SIGKILL} (9) ends the process where it stands: no thread of
+	 * the worker writes anything after it, not even the acknowledgement of this call,
+	 * which the worker holds back until its reply or 1 ms later. Signal 0 only checks
+	 * that the process exists, which warms the path up.
+	 * @param signal the signal number
+	 */
+	void killSelf(int signal);
+
+	/**
 	 * Allocate until the heap is exhausted; with {@code -XX:+ExitOnOutOfMemoryError} the
 	 * JVM exits with status 3.
 	 * @return never

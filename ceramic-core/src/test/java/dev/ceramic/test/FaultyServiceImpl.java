@@ -55,6 +55,11 @@ public class FaultyServiceImpl implements FaultyService {
 	}
 
 	@Override
+	public void killSelf(int signal) {
+		LibC.INSTANCE.kill(LibC.INSTANCE.getpid(), signal);
+	}
+
+	@Override
 	public int exhaustHeap() {
 		while (true) {
 			hoard.add(new long[1024 * 1024]);
@@ -247,6 +252,20 @@ public class FaultyServiceImpl implements FaultyService {
 		 * @return the seconds left when interrupted by a signal
 		 */
 		int sleep(int seconds);
+
+		/**
+		 * Return the process's id.
+		 * @return the pid
+		 */
+		int getpid();
+
+		/**
+		 * Send a process a signal.
+		 * @param pid the process
+		 * @param signal the signal, 0 for none
+		 * @return 0, or -1 on failure
+		 */
+		int kill(int pid, int signal);
 
 	}
 

@@ -51,6 +51,8 @@ public final class Worker {
 
 	private final Path errorDirectory;
 
+	private final CallReceipt receipt;
+
 	private final Instant startedAt = Instant.now();
 
 	private final long recycleAfter;
@@ -65,12 +67,14 @@ public final class Worker {
 
 	private volatile boolean busy;
 
-	private Worker(String poolName, Proc proc, Chan chan, JsonCodec codec, Path errorDirectory, long recycleAfter) {
+	private Worker(String poolName, Proc proc, Chan chan, JsonCodec codec, Path errorDirectory, CallReceipt receipt,
+			long recycleAfter) {
 		this.poolName = poolName;
 		this.proc = proc;
 		this.chan = chan;
 		this.codec = codec;
 		this.errorDirectory = errorDirectory;
+		this.receipt = receipt;
 		this.recycleAfter = recycleAfter;
 	}
 
@@ -80,17 +84,40 @@ public final class Worker {
 	 * @param services the services, as {@code interface=implementation} pairs
 	 * @param table the pool's method table, whose fingerprint the worker must match
 	 * @param codec the codec
-	 * @param errorDirectory where workers write fatal error logs
+	 * @param errorDirectory where workers write fatal error logs, and where the worker's
+	 * call receipt is made
 	 * @return the ready worker
 	 * @throws WorkerStartException if it could not start
 	 */
 	public static Worker start(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec,
 			Path errorDirectory) {
+		CallReceipt receipt;
+		try {
+			receipt = CallReceipt.create(errorDirectory);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new WorkerStartException(
+					settings.name(), 0, "A worker of pool '" + settings.name()
+							+ "' could not start: its call receipt could not be made in " + errorDirectory + ": " + ex,
+					ex);
+		}
+		try {
+			return start(settings, services, table, codec, errorDirectory, receipt);
+		}
+		finally {
+			// The worker maps its receipt before it greets, or never will: the file's
+			// name is no longer needed, and nothing is left behind however this JVM ends.
+			receipt.deleteFile();
+		}
+	}
+
+	private static Worker start(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec,
+			Path errorDirectory, CallReceipt receipt) {
 		Chan chan = Chan.open(new ChanOptions(settings.maxFrameSize(), 0));
 		Proc proc;
 		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
 		try {
-			proc = Proc.start(WorkerMain.class, chan, procOptions(settings, services, errorDirectory));
+			proc = Proc.start(WorkerMain.class, chan, procOptions(settings, services, errorDirectory, receipt));
 		}
 		catch (ProcStartException ex) {
 			throw new WorkerStartException(settings.name(), 0,
@@ -136,10 +163,11 @@ public final class Worker {
 			proc.close();
 			throw startFailure(settings.name(), proc, "greeted the application wrongly: " + ex.getMessage(), ex);
 		}
-		return new Worker(settings.name(), proc, chan, codec, errorDirectory, recycleAfter(settings));
+		return new Worker(settings.name(), proc, chan, codec, errorDirectory, receipt, recycleAfter(settings));
 	}
 
-	private static ProcOptions procOptions(WorkerPoolSettings settings, String services, Path errorDirectory) {
+	private static ProcOptions procOptions(WorkerPoolSettings settings, String services, Path errorDirectory,
+			CallReceipt receipt) {
 		ProcOptions.Builder options = ProcOptions.builder()
 			.name(settings.name())
 			.startupTimeout(settings.startupTimeout())
@@ -167,7 +195,8 @@ public final class Worker {
 		options.systemProperty(WorkerMain.POOL_PROPERTY, settings.name())
 			.systemProperty(WorkerMain.SERVICES_PROPERTY, services)
 			.systemProperty(WorkerMain.FACTORY_PROPERTY, settings.serviceFactory().getName())
-			.systemProperty(WorkerMain.MAX_NESTING_DEPTH_PROPERTY, Integer.toString(settings.maxNestingDepth()));
+			.systemProperty(WorkerMain.MAX_NESTING_DEPTH_PROPERTY, Integer.toString(settings.maxNestingDepth()))
+			.systemProperty(CallReceipt.PROPERTY, receipt.file().toString());
 		return options.build();
 	}
 
@@ -243,16 +272,21 @@ public final class Worker {
 		int callId = ++this.nextCallId;
 		try {
 			try {
-				this.chan.send(Protocol.call(callId, entry.id(), arguments), timeout);
+				// The worker acknowledges the call with its reply, or 1 ms after taking
+				// it if the call runs longer: one frame each way for a short call.
+				this.chan.sendRequest(Protocol.call(callId, entry.id(), arguments), timeout);
 			}
 			catch (ChannelClosedException ex) {
 				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
 						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
 					throw ex;
 				}
-				// A send with a timeout is acknowledged before the worker's recv returns
-				// the message (never delayed), and the ACK is read before the end of the
-				// stream: without it, the worker never took the call.
+				// The worker is gone without having acknowledged the call, which it may
+				// have taken all the same: its receipt, recorded as soon as it took the
+				// call, tells. A call it took may be what killed it, and is not retried.
+				if (this.receipt.took(callId)) {
+					throw crashed(entry, "died", ex);
+				}
 				throw new UndeliveredCallException(
 						crashed("had died while idle, before a call to " + entry.describe() + " reached it", ex));
 			}
@@ -285,6 +319,11 @@ public final class Worker {
 			}
 		}
 		catch (ChannelTimeoutException ex) {
+			// The send timed out: the worker did not acknowledge the call in time,
+			// though it may have taken it (a worker whose JVM stalls cannot acknowledge).
+			if (this.receipt.took(callId)) {
+				throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms", timeout);
+			}
 			throw timedOut(entry,
 					"could not be handed to the worker within its timeout of " + timeout.toMillis() + " ms", timeout);
 		}

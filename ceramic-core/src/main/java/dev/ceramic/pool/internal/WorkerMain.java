@@ -1,6 +1,8 @@
 package dev.ceramic.pool.internal;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +44,9 @@ public final class WorkerMain implements ProcMain {
 		ServiceFactory factory;
 		List<Object> services;
 		MethodTable table;
+		CallReceipt receipt;
 		try {
+			receipt = openReceipt();
 			ClassLoader loader = WorkerMain.class.getClassLoader();
 			List<Class<?>> interfaces = new ArrayList<>();
 			List<Class<?>> implementations = new ArrayList<>();
@@ -74,14 +78,29 @@ public final class WorkerMain implements ProcMain {
 		chan.send(Protocol.json(Protocol.HELLO, codec,
 				new Protocol.Hello(Protocol.VERSION, ProcessHandle.current().pid(), table.fingerprint())));
 		try {
-			serve(chan, codec, table, services);
+			serve(chan, codec, table, services, receipt);
 		}
 		finally {
 			factory.close();
 		}
 	}
 
-	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services) {
+	/**
+	 * Map the receipt the application made for this worker. Without it the application
+	 * could not tell a call that crashed this worker from one that never reached it, and
+	 * would retry the former, so a worker without one does not start.
+	 */
+	private static CallReceipt openReceipt() throws IOException {
+		String file = System.getProperty(CallReceipt.PROPERTY);
+		if (file == null) {
+			throw new IllegalStateException("The system property " + CallReceipt.PROPERTY
+					+ " is not set; a worker is started by its pool, which sets it");
+		}
+		return CallReceipt.open(Path.of(file));
+	}
+
+	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services,
+			CallReceipt receipt) {
 		while (true) {
 			byte[] message;
 			try {
@@ -98,6 +117,10 @@ public final class WorkerMain implements ProcMain {
 				throw new ProtocolException("The application sent a " + Protocol.kindName(kind) + " message");
 			}
 			int callId = callIdOf(message);
+			// Before anything else: the application has no acknowledgement yet (it
+			// travels with the reply), and if the call kills this worker, decoding
+			// included, the receipt is how it learns that the call got here.
+			receipt.record(callId);
 			byte[] reply;
 			try {
 				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
