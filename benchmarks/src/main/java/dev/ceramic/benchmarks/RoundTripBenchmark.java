@@ -9,7 +9,6 @@ import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Round trips parent to child to parent: {@code Chan} beside raw junixsocket streams,
@@ -20,7 +19,7 @@ final class RoundTripBenchmark {
 
 	static final int BLOCK = 500;
 
-	/** The timeout of the timed row: long enough never to fire, as a pool call's. */
+	/** The timeout of the timed rows: long enough never to fire, as a pool call's. */
 	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	static final int ROUNDS = 8;
@@ -73,14 +72,14 @@ final class RoundTripBenchmark {
 			// time by a factor of two, so one pair per peer would make the ratios a
 			// matter
 			// of luck.
-			try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults(), null);
+			try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults(), ChanPeer.Mode.UNTIMED);
 					RawPeer raw = RawPeer.start("raw", size, false);
 					RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true);
 					ChanPeer timed = ChanPeer.start("Chan, `send` and `recv` with a timeout", ChanOptions.defaults(),
-							TIMEOUT);
+							ChanPeer.Mode.TIMED);
 					ChanPeer spinning = ChanPeer.start(
 							"Chan, opt-in `withSpinBeforeBlocking(" + this.spin.toNanos() / 1000 + " µs)`",
-							ChanOptions.defaults().withSpinBeforeBlocking(this.spin), null)) {
+							ChanOptions.defaults().withSpinBeforeBlocking(this.spin), ChanPeer.Mode.UNTIMED)) {
 				List<Peer> peers = List.of(chanPeer, raw, rawAck, timed, spinning).subList(0, count);
 				for (int p = 0; p < count; p++) {
 					names[p] = peers.get(p).name();
@@ -139,23 +138,23 @@ final class RoundTripBenchmark {
 
 		private final Proc proc;
 
-		private final @Nullable Duration timeout;
+		private final Mode mode;
 
-		private ChanPeer(String name, Chan chan, Proc proc, @Nullable Duration timeout) {
+		private ChanPeer(String name, Chan chan, Proc proc, Mode mode) {
 			this.name = name;
 			this.chan = chan;
 			this.proc = proc;
-			this.timeout = timeout;
+			this.mode = mode;
 		}
 
 		/**
 		 * Start an echo child.
-		 * @param timeout the timeout of each send and recv, or null for none
+		 * @param mode how each round trip sends and receives
 		 */
-		static ChanPeer start(String name, ChanOptions options, @Nullable Duration timeout) {
+		static ChanPeer start(String name, ChanOptions options, Mode mode) {
 			Chan chan = Chan.open(options);
 			return new ChanPeer(name, chan,
-					Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()), timeout);
+					Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()), mode);
 		}
 
 		@Override
@@ -170,18 +169,39 @@ final class RoundTripBenchmark {
 
 		@Override
 		public void roundTrip(byte[] message) {
-			byte[] reply;
-			if (this.timeout == null) {
-				this.chan.send(message);
-				reply = this.chan.recv();
-			}
-			else {
-				this.chan.send(message, this.timeout);
-				reply = this.chan.recv(this.timeout);
-			}
+			byte[] reply = switch (this.mode) {
+				case UNTIMED -> {
+					this.chan.send(message);
+					yield this.chan.recv();
+				}
+				case TIMED -> {
+					this.chan.send(message, TIMEOUT);
+					yield this.chan.recv(TIMEOUT);
+				}
+				case REQUEST -> {
+					this.chan.sendRequest(message, TIMEOUT);
+					yield this.chan.recv(TIMEOUT);
+				}
+			};
 			if (reply.length != message.length) {
 				throw new IllegalStateException("Echo returned " + reply.length + " bytes for " + message.length);
 			}
+		}
+
+		/** How a round trip sends and receives. */
+		enum Mode {
+
+			/** {@code send} and {@code recv} without timeouts. */
+			UNTIMED,
+
+			/** {@code send} and {@code recv} with {@link #TIMEOUT}. */
+			TIMED,
+
+			/**
+			 * {@code sendRequest} and {@code recv} with {@link #TIMEOUT}, as a pool call.
+			 */
+			REQUEST
+
 		}
 
 		@Override
