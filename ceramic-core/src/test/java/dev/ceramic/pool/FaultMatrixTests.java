@@ -1,7 +1,5 @@
 package dev.ceramic.pool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,8 +8,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.ceramic.channel.FrameTooLargeException;
 import dev.ceramic.channel.MalformedFrameException;
@@ -27,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.deleteFatalErrorLog;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -345,21 +342,6 @@ class FaultMatrixTests {
 		assertThat(detail).contains("died while idle").contains(described);
 		assertResourcesBack();
 		return detail;
-	}
-
-	/**
-	 * Delete the fatal error log that a crash message names: the pool keeps such logs,
-	 * and test runs would pile them up in the temporary directory.
-	 */
-	private static void deleteFatalErrorLog(String message) {
-		Matcher path = Pattern.compile("\\((/[^()]*hs_err_pid\\d+\\.log)\\)").matcher(message);
-		assertThat(path.find()).as("the fatal error log's path in %s", message).isTrue();
-		try {
-			Files.delete(Path.of(path.group(1)));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	/**

@@ -1,15 +1,9 @@
 package dev.ceramic.pool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.ceramic.test.FaultyService;
 import dev.ceramic.test.FaultyServiceImpl;
@@ -20,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static dev.ceramic.test.BehaviourPools.PATIENCE;
 import static dev.ceramic.test.BehaviourPools.await;
+import static dev.ceramic.test.BehaviourPools.deleteFatalErrorLog;
 import static dev.ceramic.test.BehaviourPools.isAlive;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.settings;
@@ -160,21 +155,6 @@ class PoolCallReceiptTests {
 			return snapshot.workers().size() == WORKERS && snapshot.idleWorkers() == WORKERS;
 		});
 		return pids(pool);
-	}
-
-	/**
-	 * Delete the fatal error log that a crash summary names: the pool keeps such logs,
-	 * and test runs would pile them up in the temporary directory.
-	 */
-	private static void deleteFatalErrorLog(String summary) {
-		Matcher path = Pattern.compile("\\((/[^()]*hs_err_pid\\d+\\.log)\\)").matcher(summary);
-		assertThat(path.find()).as("the fatal error log's path in %s", summary).isTrue();
-		try {
-			Files.delete(Path.of(path.group(1)));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

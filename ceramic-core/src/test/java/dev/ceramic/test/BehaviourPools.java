@@ -1,5 +1,9 @@
 package dev.ceramic.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +12,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.ceramic.pool.PoolEvent;
@@ -16,6 +22,8 @@ import dev.ceramic.pool.PoolSnapshot;
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.pool.WorkerPoolSettings;
 import dev.ceramic.pool.internal.WorkerMain;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Helpers for the pool's behaviour tests, which run real worker JVMs on a machine that
@@ -185,6 +193,22 @@ public final class BehaviourPools {
 		thread.setDaemon(true);
 		thread.start();
 		return future;
+	}
+
+	/**
+	 * Delete the fatal error log that a crash message names: the pool keeps such logs,
+	 * and test runs would pile them up in the temporary directory.
+	 * @param message a crash message or fatal error summary that names the log
+	 */
+	public static void deleteFatalErrorLog(String message) {
+		Matcher path = Pattern.compile("\\((/[^()]*hs_err_pid\\d+\\.log)\\)").matcher(message);
+		assertThat(path.find()).as("the fatal error log's path in %s", message).isTrue();
+		try {
+			Files.delete(Path.of(path.group(1)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
