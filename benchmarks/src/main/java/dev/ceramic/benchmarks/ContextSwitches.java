@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.ToLongFunction;
 
 /**
  * Scheduler counters from {@code /proc} (Linux only; 0 elsewhere): context switches
@@ -21,16 +22,7 @@ final class ContextSwitches {
 
 	/** The sum over all threads of a process. */
 	static long ofProcess(long pid) {
-		long sum = 0;
-		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-			for (Path task : tasks) {
-				sum += read(task.resolve("status"));
-			}
-		}
-		catch (IOException ex) {
-			return 0;
-		}
-		return sum;
+		return sumOverThreads(pid, "status", ContextSwitches::read);
 	}
 
 	static long cpuNanosOfCurrentThread() {
@@ -39,10 +31,15 @@ final class ContextSwitches {
 
 	/** The CPU time of all threads of a process. */
 	static long cpuNanosOfProcess(long pid) {
+		return sumOverThreads(pid, "schedstat", ContextSwitches::cpuNanos);
+	}
+
+	/** Sum a figure read from one file of each thread's {@code /proc} directory. */
+	private static long sumOverThreads(long pid, String file, ToLongFunction<Path> figure) {
 		long sum = 0;
 		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
 			for (Path task : tasks) {
-				sum += cpuNanos(task.resolve("schedstat"));
+				sum += figure.applyAsLong(task.resolve(file));
 			}
 		}
 		catch (IOException ex) {
