@@ -119,7 +119,8 @@ public final class Benchmarks {
 				+ "the same kind of socketpair, fixed-size write then read, no framing. Raw + ACK frames: the "
 				+ "same, but with a 10-byte header per message and a 10-byte acknowledgement written by the "
 				+ "receiver before it replies: the wire of a send with a timeout, which is acknowledged at once. "
-				+ "Chan with a timeout: `send` and `recv` with a 30 s timeout, as a pool call makes them. The last "
+				+ "Chan with a timeout: `send` and `recv` with a 30 s timeout (a pool call is a `sendRequest` "
+				+ "instead, acknowledged with the reply; see the pool section). The last "
 				+ "row of each size is Chan with its opt-in spinning reader, which polls the socket before it "
 				+ "sleeps (CPU for latency; not a default). Times in µs; ratios are to raw.");
 		System.out.println();
