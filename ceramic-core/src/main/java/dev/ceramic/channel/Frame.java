@@ -75,14 +75,27 @@ record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) 
 	 * unless {@code ackSeq} is 0, so that both go out in one write.
 	 */
 	static byte[] data(byte type, int seq, int fdCount, byte[] payload, int ackSeq) {
-		int offset = (ackSeq != 0) ? HEADER_SIZE : 0;
-		byte[] frame = new byte[offset + HEADER_SIZE + payload.length];
-		if (ackSeq != 0) {
-			writeHeader(frame, 0, ACK, 0, ackSeq, 0);
-		}
-		writeHeader(frame, offset, type, fdCount, seq, payload.length);
-		System.arraycopy(payload, 0, frame, offset + HEADER_SIZE, payload.length);
+		byte[] frame = new byte[dataLength(payload, ackSeq)];
+		encodeData(frame, type, seq, fdCount, payload, ackSeq);
 		return frame;
+	}
+
+	/** The length of what {@link #encodeData} writes. */
+	static int dataLength(byte[] payload, int ackSeq) {
+		return ((ackSeq != 0) ? HEADER_SIZE : 0) + HEADER_SIZE + payload.length;
+	}
+
+	/**
+	 * Encode a message frame, as {@link #data(byte, int, int, byte[], int)} does, into
+	 * the start of {@code target}, which holds at least {@link #dataLength} bytes.
+	 */
+	static void encodeData(byte[] target, byte type, int seq, int fdCount, byte[] payload, int ackSeq) {
+		int offset = (ackSeq != 0) ? HEADER_SIZE : 0;
+		if (ackSeq != 0) {
+			writeHeader(target, 0, ACK, 0, ackSeq, 0);
+		}
+		writeHeader(target, offset, type, fdCount, seq, payload.length);
+		System.arraycopy(payload, 0, target, offset + HEADER_SIZE, payload.length);
 	}
 
 	static boolean isMessage(byte type) {

@@ -152,7 +152,7 @@ final class FrameReader {
 			throw new MalformedFrameException("Received a " + Frame.typeName(type) + " frame carrying " + fdCount
 					+ " file descriptors; only message frames may carry them");
 		}
-		return new Frame(type, seq, arg, Frame.NO_PAYLOAD, new FileDescriptor[fdCount]);
+		return new Frame(type, seq, arg, Frame.NO_PAYLOAD, (fdCount == 0) ? Frame.NO_FDS : new FileDescriptor[fdCount]);
 	}
 
 	/** Read at least one byte into the buffer; {@code needed} bytes would be welcome. */
