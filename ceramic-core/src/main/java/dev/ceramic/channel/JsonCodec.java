@@ -3,6 +3,8 @@ package dev.ceramic.channel;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -15,6 +17,8 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueDeserializer;
@@ -44,9 +48,20 @@ public final class JsonCodec {
 	/** The default maximum length of one decoded string, in characters. */
 	public static final int DEFAULT_MAX_STRING_LENGTH = 16 * 1024 * 1024;
 
-	private static final Object ATTACHMENTS = new Object();
+	/**
+	 * The attachments of the value being encoded or decoded on this thread. A
+	 * thread-local rather than a Jackson attribute: {@code withAttribute} builds a new
+	 * reader or writer and a new attribute map on every call, which cost more than the
+	 * rest of a small call's decoding.
+	 */
+	private static final ThreadLocal<@Nullable List<byte[]>> ATTACHMENTS = new ThreadLocal<>();
 
 	private final JsonMapper mapper;
+
+	// Readers and writers are immutable and resolve their root (de)serializer once.
+	private final Map<JavaType, ObjectWriter> writers = new ConcurrentHashMap<>();
+
+	private final Map<JavaType, ObjectReader> readers = new ConcurrentHashMap<>();
 
 	private JsonCodec(JsonMapper mapper) {
 		this.mapper = mapper;
@@ -121,13 +136,19 @@ public final class JsonCodec {
 	 */
 	public byte[] encode(@Nullable Object value, JavaType type) {
 		List<byte[]> attachments = new ArrayList<>(0);
+		ObjectWriter writer = this.writers.computeIfAbsent(type, this.mapper::writerFor);
 		byte[] json;
+		List<byte[]> outer = ATTACHMENTS.get();
+		ATTACHMENTS.set(attachments);
 		try {
-			json = this.mapper.writerFor(type).withAttribute(ATTACHMENTS, attachments).writeValueAsBytes(value);
+			json = writer.writeValueAsBytes(value);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("Cannot encode a value of " + describe(value) + " as JSON for type "
 					+ type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
+		}
+		finally {
+			ATTACHMENTS.set(outer);
 		}
 		int size = 4 + json.length;
 		for (byte[] attachment : attachments) {
@@ -190,10 +211,11 @@ public final class JsonCodec {
 					+ " does not fit in a message of " + length + " bytes");
 		}
 		List<byte[]> attachments = splitAttachments(bytes, offset + 4 + jsonLength, offset + length);
+		ObjectReader reader = this.readers.computeIfAbsent(type, this.mapper::readerFor);
+		List<byte[]> outer = ATTACHMENTS.get();
+		ATTACHMENTS.set(attachments);
 		try {
-			return this.mapper.readerFor(type)
-				.withAttribute(ATTACHMENTS, attachments)
-				.readValue(bytes, offset + 4, jsonLength);
+			return reader.readValue(bytes, offset + 4, jsonLength);
 		}
 		catch (JacksonException ex) {
 			throw new MessageDecodingException(
@@ -203,6 +225,9 @@ public final class JsonCodec {
 			// A constructor or setter of the target type threw on the decoded values.
 			throw new MessageDecodingException(
 					"Could not build a " + type.toCanonical() + " from the message: " + ex.getMessage(), ex);
+		}
+		finally {
+			ATTACHMENTS.set(outer);
 		}
 	}
 
@@ -241,13 +266,12 @@ public final class JsonCodec {
 		return (value != null) ? value.getClass().getName() : "null";
 	}
 
-	@SuppressWarnings("unchecked")
-	private static List<byte[]> attachments(tools.jackson.databind.DatabindContext context) {
-		Object attachments = context.getAttribute(ATTACHMENTS);
+	private static List<byte[]> attachments() {
+		List<byte[]> attachments = ATTACHMENTS.get();
 		if (attachments == null) {
 			throw new IllegalStateException("byte[] values are only supported through JsonCodec");
 		}
-		return (List<byte[]>) attachments;
+		return attachments;
 	}
 
 	/** Writes a byte array as the index of an attachment that carries its raw bytes. */
@@ -255,7 +279,7 @@ public final class JsonCodec {
 
 		@Override
 		public void serialize(byte[] value, JsonGenerator generator, SerializationContext context) {
-			List<byte[]> attachments = attachments(context);
+			List<byte[]> attachments = attachments();
 			attachments.add(value);
 			generator.writeNumber(attachments.size() - 1);
 		}
@@ -270,7 +294,7 @@ public final class JsonCodec {
 			if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT) {
 				return (byte[]) context.handleUnexpectedToken(byte[].class, parser);
 			}
-			List<byte[]> attachments = attachments(context);
+			List<byte[]> attachments = attachments();
 			int index = parser.getIntValue();
 			if (index < 0 || index >= attachments.size()) {
 				return (byte[]) context.reportInputMismatch(byte[].class, "byte[] attachment index " + index
