@@ -58,6 +58,7 @@ public final class JsonCodec {
 
 	private final JsonMapper mapper;
 
+	// One per type this codec has seen (a program's channel and service method types).
 	// Readers and writers are immutable and resolve their root (de)serializer once.
 	private final Map<JavaType, ObjectWriter> writers = new ConcurrentHashMap<>();
 
@@ -148,7 +149,7 @@ public final class JsonCodec {
 					+ type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
 		}
 		finally {
-			ATTACHMENTS.set(outer);
+			restoreAttachments(outer);
 		}
 		int size = 4 + json.length;
 		for (byte[] attachment : attachments) {
@@ -227,7 +228,7 @@ public final class JsonCodec {
 					"Could not build a " + type.toCanonical() + " from the message: " + ex.getMessage(), ex);
 		}
 		finally {
-			ATTACHMENTS.set(outer);
+			restoreAttachments(outer);
 		}
 	}
 
@@ -264,6 +265,19 @@ public final class JsonCodec {
 
 	private static String describe(@Nullable Object value) {
 		return (value != null) ? value.getClass().getName() : "null";
+	}
+
+	/**
+	 * Put back the attachments of an encode or decode that this one ran inside, if any,
+	 * leaving no value behind on the thread (a pooled server thread, say) otherwise.
+	 */
+	private static void restoreAttachments(@Nullable List<byte[]> outer) {
+		if (outer != null) {
+			ATTACHMENTS.set(outer);
+		}
+		else {
+			ATTACHMENTS.remove();
+		}
 	}
 
 	private static List<byte[]> attachments() {

@@ -2,11 +2,16 @@ package dev.ceramic.channel;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.test.ProcTestSupport;
@@ -113,6 +118,38 @@ class TypedChannelTests {
 		TypedSender.over(this.chan, byte[].class).send(data);
 		byte[] onTheWire = this.chan.recv(TIMEOUT);
 		assertThat(onTheWire).isEqualTo(encoded);
+	}
+
+	@Test
+	void concurrentEncodesKeepTheirOwnAttachments() throws Exception {
+		JsonCodec codec = JsonCodec.defaults();
+		// A failed encode must not leave its attachments for the next one on the thread.
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> codec.encode(new Object(), Object.class));
+		List<Callable<Boolean>> tasks = new ArrayList<>();
+		for (int t = 0; t < 8; t++) {
+			int thread = t;
+			tasks.add(() -> {
+				for (int i = 0; i < 500; i++) {
+					TypedTestBlob blob = new TypedTestBlob(thread + "/" + i, randomBytes(1 + i % 64),
+							new byte[] { (byte) thread, (byte) i });
+					byte[] encoded = codec.encode(blob, TypedTestBlob.class);
+					if (!blob.equals(codec.decode(encoded, TypedTestBlob.class))) {
+						return false;
+					}
+				}
+				return true;
+			});
+		}
+		ExecutorService executor = Executors.newFixedThreadPool(8);
+		try {
+			for (Future<Boolean> result : executor.invokeAll(tasks)) {
+				assertThat(result.get()).isTrue();
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
 	}
 
 	@Test
