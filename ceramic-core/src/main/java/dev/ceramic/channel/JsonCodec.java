@@ -136,6 +136,21 @@ public final class JsonCodec {
 	 * @throws IllegalArgumentException if the value cannot be encoded as that type
 	 */
 	public byte[] encode(@Nullable Object value, JavaType type) {
+		return encode(value, type, 0);
+	}
+
+	/**
+	 * Encode a value after {@code headroom} bytes left zero at the start of the returned
+	 * array, for the caller's own header: a protocol that frames the message then need
+	 * not copy it into a larger array. {@link #decode(byte[], int, int, JavaType)} reads
+	 * it back from offset {@code headroom}.
+	 * @param value the value, or {@code null}
+	 * @param type its declared type
+	 * @param headroom how many bytes to leave free at the start
+	 * @return the encoded message, after the headroom
+	 * @throws IllegalArgumentException if the value cannot be encoded as that type
+	 */
+	public byte[] encode(@Nullable Object value, JavaType type, int headroom) {
 		List<byte[]> attachments = new ArrayList<>(0);
 		ObjectWriter writer = this.writers.computeIfAbsent(type, this.mapper::writerFor);
 		byte[] json;
@@ -151,14 +166,14 @@ public final class JsonCodec {
 		finally {
 			restoreAttachments(outer);
 		}
-		int size = 4 + json.length;
+		int size = headroom + 4 + json.length;
 		for (byte[] attachment : attachments) {
 			size += 4 + attachment.length;
 		}
 		byte[] message = new byte[size];
-		Frame.putInt(message, 0, json.length);
-		System.arraycopy(json, 0, message, 4, json.length);
-		int offset = 4 + json.length;
+		Frame.putInt(message, headroom, json.length);
+		System.arraycopy(json, 0, message, headroom + 4, json.length);
+		int offset = headroom + 4 + json.length;
 		for (byte[] attachment : attachments) {
 			Frame.putInt(message, offset, attachment.length);
 			System.arraycopy(attachment, 0, message, offset + 4, attachment.length);

@@ -3,6 +3,7 @@ package dev.ceramic.channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,6 +122,18 @@ class TypedChannelTests {
 	}
 
 	@Test
+	void headroomLeavesRoomForTheCallersHeader() {
+		JsonCodec codec = JsonCodec.defaults();
+		TypedTestBlob blob = new TypedTestBlob("h", randomBytes(100), new byte[] { 5 });
+		byte[] plain = codec.encode(blob, TypedTestBlob.class);
+		byte[] withHeadroom = codec.encode(blob, codec.javaType(TypedTestBlob.class), 3);
+		assertThat(withHeadroom).hasSize(plain.length + 3).startsWith(0, 0, 0);
+		assertThat(Arrays.copyOfRange(withHeadroom, 3, withHeadroom.length)).isEqualTo(plain);
+		assertThat(codec.<TypedTestBlob>decode(withHeadroom, 3, plain.length, codec.javaType(TypedTestBlob.class)))
+			.isEqualTo(blob);
+	}
+
+	@Test
 	void concurrentEncodesKeepTheirOwnAttachments() throws Exception {
 		JsonCodec codec = JsonCodec.defaults();
 		// A failed encode must not leave its attachments for the next one on the thread.
@@ -158,7 +171,7 @@ class TypedChannelTests {
 		TypedReceiver<TypedTestPoint> points = points();
 		for (byte[] garbage : TypedTestPeer.GARBAGE) {
 			assertThatExceptionOfType(MessageDecodingException.class).isThrownBy(() -> points.recv(TIMEOUT))
-				.as("decoding %s", java.util.Arrays.toString(garbage))
+				.as("decoding %s", Arrays.toString(garbage))
 				.withMessageStartingWith("Malformed message");
 		}
 		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);

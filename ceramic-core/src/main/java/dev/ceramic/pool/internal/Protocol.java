@@ -44,6 +44,9 @@ public final class Protocol {
 
 	private static final int CALL_HEADER = 1 + 4 + 4 + 2;
 
+	// Kind and call id, before the encoded value or error.
+	private static final int REPLY_HEADER = 1 + 4;
+
 	private Protocol() {
 	}
 
@@ -67,10 +70,8 @@ public final class Protocol {
 	}
 
 	static byte[] json(byte kind, JsonCodec codec, Object value) {
-		byte[] body = codec.encode(value, value.getClass());
-		byte[] message = new byte[1 + body.length];
+		byte[] message = codec.encode(value, codec.javaType(value.getClass()), 1);
 		message[0] = kind;
-		System.arraycopy(body, 0, message, 1, body.length);
 		return message;
 	}
 
@@ -146,17 +147,18 @@ public final class Protocol {
 		return new DecodedCall(callId, entry, arguments);
 	}
 
-	static byte[] result(int callId, byte[] value) {
-		ByteBuffer buffer = ByteBuffer.allocate(5 + value.length);
-		buffer.put(RESULT).putInt(callId).put(value);
-		return buffer.array();
+	static byte[] result(int callId, JsonCodec codec, @Nullable Object value, JavaType type) {
+		return reply(RESULT, callId, codec.encode(value, type, REPLY_HEADER));
 	}
 
 	static byte[] error(int callId, JsonCodec codec, RemoteError error) {
-		byte[] body = codec.encode(error, RemoteError.class);
-		ByteBuffer buffer = ByteBuffer.allocate(5 + body.length);
-		buffer.put(ERROR).putInt(callId).put(body);
-		return buffer.array();
+		return reply(ERROR, callId, codec.encode(error, codec.javaType(RemoteError.class), REPLY_HEADER));
+	}
+
+	private static byte[] reply(byte kind, int callId, byte[] message) {
+		message[0] = kind;
+		ByteBuffer.wrap(message, 1, 4).putInt(callId);
+		return message;
 	}
 
 	static byte[] goodbye() {
@@ -177,7 +179,7 @@ public final class Protocol {
 		if (kind != RESULT && kind != ERROR) {
 			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");
 		}
-		if (message.length < 5) {
+		if (message.length < REPLY_HEADER) {
 			throw new ProtocolException("a truncated " + kindName(kind) + " message");
 		}
 		int repliedTo = ByteBuffer.wrap(message, 1, 4).getInt();
@@ -187,9 +189,10 @@ public final class Protocol {
 		}
 		try {
 			if (kind == RESULT) {
-				return new Reply(codec.decode(message, 5, message.length - 5, returnType), null);
+				return new Reply(codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER, returnType), null);
 			}
-			RemoteError error = codec.decode(message, 5, message.length - 5, codec.javaType(RemoteError.class));
+			RemoteError error = codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER,
+					codec.javaType(RemoteError.class));
 			if (error == null) {
 				throw new ProtocolException("an ERROR reply without content");
 			}

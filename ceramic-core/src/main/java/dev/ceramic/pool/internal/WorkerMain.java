@@ -125,7 +125,7 @@ public final class WorkerMain implements ProcMain {
 			try {
 				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
 				Object result = invoke(call, services.get(call.entry().serviceIndex()));
-				reply = Protocol.result(callId, codec.encode(result, call.entry().returnType()));
+				reply = Protocol.result(callId, codec, result, call.entry().returnType());
 			}
 			catch (Throwable ex) {
 				reply = Protocol.error(callId, codec, RemoteError.of(ex));

@@ -69,8 +69,8 @@ class ProtocolFuzzTests {
 				.toArray();
 			seeds.add(Protocol.call(id, id, Protocol.encodeArguments(entry, arguments, codec)));
 			if (!entry.isVoid()) {
-				seeds.add(Protocol.result(id,
-						codec.encode(sample(entry.method().getReturnType(), random), entry.returnType())));
+				seeds.add(
+						Protocol.result(id, codec, sample(entry.method().getReturnType(), random), entry.returnType()));
 			}
 			seeds.add(Protocol.error(id, codec,
 					RemoteError.of(new IOException("disk on fire", new IllegalStateException("cause")))));
@@ -111,8 +111,7 @@ class ProtocolFuzzTests {
 		Protocol.DecodedCall decoded = Protocol.readCall(call, table, codec);
 		assertThat(decoded.callId()).isEqualTo(9);
 		assertThat(decoded.arguments()).containsExactly(points, 10);
-		byte[] reply = Protocol.result(9,
-				codec.encode(new Blob("b", new byte[] { 1, 2 }), entry("echoBlob").returnType()));
+		byte[] reply = Protocol.result(9, codec, new Blob("b", new byte[] { 1, 2 }), entry("echoBlob").returnType());
 		Blob blob = (Blob) Protocol.readReply(reply, 9, entry("echoBlob").returnType(), codec).value();
 		assertThat(blob.data()).containsExactly(1, 2);
 	}
