@@ -13,11 +13,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * socketpair, echoing fixed-size messages with plain stream reads and writes.
  *
  * <p>
- * Arguments: the message size, and {@code plain} or {@code ack}. In {@code plain} mode a
- * message is its bytes alone. In {@code ack} mode the wire carries what a {@code Chan}
- * carries: each message has a 10-byte header and is answered by a 10-byte
- * acknowledgement, written by the receiver before it replies. That is the floor of the
- * rendezvous protocol, with none of Chan's locking, dispatch or bookkeeping.
+ * Arguments: the message size, and a {@link Mode} by name.
  */
 public final class RawEcho {
 
@@ -26,16 +22,46 @@ public final class RawEcho {
 	private RawEcho() {
 	}
 
+	/** What a raw round trip carries and allocates. */
+	enum Mode {
+
+		/** A message is its bytes alone, read into and written from reused arrays. */
+		PLAIN,
+
+		/**
+		 * As {@link #PLAIN}, but every message is read into a new array, as any API that
+		 * returns a message as a {@code byte[]} of its own (as {@code Chan.recv} does)
+		 * must: the floor of such an API.
+		 */
+		NEW_ARRAY,
+
+		/**
+		 * The wire of a {@code Chan} send that is acknowledged at once: each message has
+		 * a 10-byte header and is answered by a 10-byte acknowledgement, written by the
+		 * receiver before it replies. The floor of that protocol, with none of Chan's
+		 * locking, dispatch or bookkeeping.
+		 */
+		ACK
+
+	}
+
 	public static void main(String[] args) throws IOException {
 		int size = Integer.parseInt(args[0]);
-		boolean ack = "ack".equals(args[1]);
+		Mode mode = Mode.valueOf(args[1]);
 		AFUNIXSocket socket = FileDescriptorCast.using(FileDescriptor.in).as(AFUNIXSocket.class);
 		Reader in = new Reader(socket.getInputStream());
 		OutputStream out = socket.getOutputStream();
-		if (!ack) {
+		if (mode == Mode.PLAIN) {
 			byte[] message = new byte[size];
 			while (in.readFully(message)) {
 				out.write(message);
+			}
+		}
+		else if (mode == Mode.NEW_ARRAY) {
+			byte[] message = new byte[size];
+			while (in.readFully(message)) {
+				out.write(message);
+				message = new byte[size];
 			}
 		}
 		else {

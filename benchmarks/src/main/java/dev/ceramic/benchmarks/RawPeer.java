@@ -32,22 +32,22 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 
 	private final OutputStream out;
 
-	private final boolean ack;
+	private final RawEcho.Mode mode;
 
 	private final byte[] frame;
 
-	private final byte[] reply;
+	private byte[] reply;
 
 	private final byte[] acknowledgement = new byte[RawEcho.HEADER_SIZE];
 
-	private RawPeer(String name, Process process, AFUNIXSocket socket, int size, boolean ack) throws IOException {
+	private RawPeer(String name, Process process, AFUNIXSocket socket, int size, RawEcho.Mode mode) throws IOException {
 		this.name = name;
 		this.process = process;
 		this.socket = socket;
 		this.in = new RawEcho.Reader(socket.getInputStream());
 		this.out = socket.getOutputStream();
-		this.ack = ack;
-		int frameSize = ack ? RawEcho.HEADER_SIZE + size : size;
+		this.mode = mode;
+		int frameSize = (mode == RawEcho.Mode.ACK) ? RawEcho.HEADER_SIZE + size : size;
 		this.frame = new byte[frameSize];
 		this.reply = new byte[frameSize];
 	}
@@ -55,9 +55,9 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 	/**
 	 * Start a raw echo child.
 	 * @param size the message size
-	 * @param ack whether to carry Chan's headers and acknowledgements
+	 * @param mode what a round trip carries and allocates
 	 */
-	static RawPeer start(String name, int size, boolean ack) throws IOException {
+	static RawPeer start(String name, int size, RawEcho.Mode mode) throws IOException {
 		AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
 		AFUNIXSocket mine = (AFUNIXSocket) pair.getSocket1().socket();
 		AFUNIXSocket theirs = (AFUNIXSocket) pair.getSocket2().socket();
@@ -70,7 +70,7 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 		command.add(System.getProperty("java.class.path"));
 		command.add(RawEcho.class.getName());
 		command.add(Integer.toString(size));
-		command.add(ack ? "ack" : "plain");
+		command.add(mode.name());
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.redirectInput(FileDescriptorCast.using(theirs.getFileDescriptor()).as(Redirect.class));
 		builder.redirectOutput(Redirect.DISCARD);
@@ -83,7 +83,7 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 			// As Proc does: close the parent's copy without shutting the connection down.
 			Descriptors.closeQuietly(theirs.getFileDescriptor());
 		}
-		return new RawPeer(name, process, mine, size, ack);
+		return new RawPeer(name, process, mine, size, mode);
 	}
 
 	@Override
@@ -98,16 +98,20 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 
 	@Override
 	public void roundTrip(byte[] message) throws IOException {
-		int offset = this.ack ? RawEcho.HEADER_SIZE : 0;
+		boolean ack = this.mode == RawEcho.Mode.ACK;
+		int offset = ack ? RawEcho.HEADER_SIZE : 0;
 		System.arraycopy(message, 0, this.frame, offset, message.length);
 		this.out.write(this.frame);
-		if (this.ack && !this.in.readFully(this.acknowledgement)) {
+		if (ack && !this.in.readFully(this.acknowledgement)) {
 			throw new EOFException("The raw echo child is gone");
+		}
+		if (this.mode == RawEcho.Mode.NEW_ARRAY) {
+			this.reply = new byte[this.reply.length];
 		}
 		if (!this.in.readFully(this.reply)) {
 			throw new EOFException("The raw echo child is gone");
 		}
-		if (this.ack) {
+		if (ack) {
 			this.out.write(this.acknowledgement);
 		}
 	}

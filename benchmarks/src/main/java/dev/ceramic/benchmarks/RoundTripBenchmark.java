@@ -61,7 +61,7 @@ final class RoundTripBenchmark {
 		for (int i = 0; i < size; i++) {
 			message[i] = (byte) i;
 		}
-		int count = this.spin.isZero() ? 4 : 5;
+		int count = this.spin.isZero() ? 5 : 6;
 		String[] names = new String[count];
 		long[][] samples = new long[count][this.iterations];
 		long[][] switches = new long[count][4];
@@ -73,14 +73,15 @@ final class RoundTripBenchmark {
 			// matter
 			// of luck.
 			try (ChanPeer chanPeer = ChanPeer.start("Chan", ChanOptions.defaults(), ChanPeer.Mode.UNTIMED);
-					RawPeer raw = RawPeer.start("raw", size, false);
-					RawPeer rawAck = RawPeer.start("raw + ACK frames", size, true);
+					RawPeer raw = RawPeer.start("raw", size, RawEcho.Mode.PLAIN);
+					RawPeer rawNewArray = RawPeer.start("raw, a new array per message", size, RawEcho.Mode.NEW_ARRAY);
+					RawPeer rawAck = RawPeer.start("raw + ACK frames", size, RawEcho.Mode.ACK);
 					ChanPeer timed = ChanPeer.start("Chan, `send` and `recv` with a timeout", ChanOptions.defaults(),
 							ChanPeer.Mode.TIMED);
 					ChanPeer spinning = ChanPeer.start(
 							"Chan, opt-in `withSpinBeforeBlocking(" + this.spin.toNanos() / 1000 + " µs)`",
 							ChanOptions.defaults().withSpinBeforeBlocking(this.spin), ChanPeer.Mode.UNTIMED)) {
-				List<Peer> peers = List.of(chanPeer, raw, rawAck, timed, spinning).subList(0, count);
+				List<Peer> peers = List.of(chanPeer, raw, rawNewArray, rawAck, timed, spinning).subList(0, count);
 				for (int p = 0; p < count; p++) {
 					names[p] = peers.get(p).name();
 				}
