@@ -44,8 +44,14 @@ final class FrameReader {
 
 	private final ArrayDeque<FileDescriptor> receivedFds = new ArrayDeque<>();
 
-	// The frame being read, once its header is complete.
-	private @Nullable Frame header;
+	// The frame being read, once its header is complete (payload non-null).
+	private byte headerType;
+
+	private int headerSeq;
+
+	private int headerArg;
+
+	private int headerFds;
 
 	private byte @Nullable [] payload;
 
@@ -90,16 +96,16 @@ final class FrameReader {
 	 */
 	Frame read(int timeoutMillis) throws IOException {
 		setTimeout(timeoutMillis);
-		if (this.header == null) {
+		byte[] body = this.payload;
+		if (body == null) {
 			while (this.limit - this.position < Frame.HEADER_SIZE) {
 				fill(Frame.HEADER_SIZE - (this.limit - this.position));
 			}
-			this.header = parseHeader();
-			this.payload = Frame.isMessage(this.header.type()) ? new byte[this.header.arg()] : Frame.NO_PAYLOAD;
+			parseHeader();
+			body = Frame.isMessage(this.headerType) ? new byte[this.headerArg] : Frame.NO_PAYLOAD;
+			this.payload = body;
 			this.payloadFilled = 0;
 		}
-		Frame head = this.header;
-		byte[] body = this.payload;
 		while (this.payloadFilled < body.length) {
 			int buffered = this.limit - this.position;
 			if (buffered > 0) {
@@ -122,12 +128,11 @@ final class FrameReader {
 				fill(body.length - this.payloadFilled);
 			}
 		}
-		this.header = null;
 		this.payload = null;
-		return new Frame(head.type(), head.seq(), head.arg(), body, takeFds(head.fds().length));
+		return new Frame(this.headerType, this.headerSeq, this.headerArg, body, takeFds(this.headerFds));
 	}
 
-	private Frame parseHeader() {
+	private void parseHeader() {
 		byte type = this.buffer[this.position];
 		int fdCount = this.buffer[this.position + 1] & 0xff;
 		int seq = Frame.getInt(this.buffer, this.position + 2);
@@ -152,7 +157,10 @@ final class FrameReader {
 			throw new MalformedFrameException("Received a " + Frame.typeName(type) + " frame carrying " + fdCount
 					+ " file descriptors; only message frames may carry them");
 		}
-		return new Frame(type, seq, arg, Frame.NO_PAYLOAD, (fdCount == 0) ? Frame.NO_FDS : new FileDescriptor[fdCount]);
+		this.headerType = type;
+		this.headerSeq = seq;
+		this.headerArg = arg;
+		this.headerFds = fdCount;
 	}
 
 	/** Read at least one byte into the buffer; {@code needed} bytes would be welcome. */
