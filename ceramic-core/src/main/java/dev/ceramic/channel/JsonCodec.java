@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -14,6 +15,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
@@ -52,9 +54,12 @@ public final class JsonCodec {
 	 * The attachments of the value being encoded or decoded on this thread. A
 	 * thread-local rather than a Jackson attribute: {@code withAttribute} builds a new
 	 * reader or writer and a new attribute map on every call, which cost more than the
-	 * rest of a small call's decoding.
+	 * rest of a small call's decoding. The slot stays (setting and removing the value
+	 * would allocate an entry per call); it is a JDK type, empty between calls, so it
+	 * keeps no class of an application's loader alive on a pooled thread.
 	 */
-	private static final ThreadLocal<@Nullable List<byte[]>> ATTACHMENTS = new ThreadLocal<>();
+	private static final ThreadLocal<AtomicReference<@Nullable List<byte[]>>> ATTACHMENTS = ThreadLocal
+		.withInitial(AtomicReference::new);
 
 	private final JsonMapper mapper;
 
@@ -84,6 +89,8 @@ public final class JsonCodec {
 	 */
 	public static JsonCodec create(int maxNestingDepth, int maxStringLength) {
 		JsonFactory factory = JsonFactory.builder()
+			// Jackson's default pool allocates a queue node each time a buffer goes back.
+			.recyclerPool(JsonRecyclerPools.sharedBoundedPool())
 			.streamReadConstraints(StreamReadConstraints.builder()
 				.maxNestingDepth(maxNestingDepth)
 				.maxStringLength(maxStringLength)
@@ -152,10 +159,11 @@ public final class JsonCodec {
 	 */
 	public byte[] encode(@Nullable Object value, JavaType type, int headroom) {
 		List<byte[]> attachments = new ArrayList<>(0);
-		ObjectWriter writer = this.writers.computeIfAbsent(type, this.mapper::writerFor);
+		ObjectWriter writer = writer(type);
 		byte[] json;
-		List<byte[]> outer = ATTACHMENTS.get();
-		ATTACHMENTS.set(attachments);
+		AtomicReference<@Nullable List<byte[]>> slot = ATTACHMENTS.get();
+		List<byte[]> outer = slot.getPlain();
+		slot.setPlain(attachments);
 		try {
 			json = writer.writeValueAsBytes(value);
 		}
@@ -164,7 +172,7 @@ public final class JsonCodec {
 					+ type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
 		}
 		finally {
-			restoreAttachments(outer);
+			slot.setPlain(outer);
 		}
 		int size = headroom + 4 + json.length;
 		for (byte[] attachment : attachments) {
@@ -227,9 +235,10 @@ public final class JsonCodec {
 					+ " does not fit in a message of " + length + " bytes");
 		}
 		List<byte[]> attachments = splitAttachments(bytes, offset + 4 + jsonLength, offset + length);
-		ObjectReader reader = this.readers.computeIfAbsent(type, this.mapper::readerFor);
-		List<byte[]> outer = ATTACHMENTS.get();
-		ATTACHMENTS.set(attachments);
+		ObjectReader reader = reader(type);
+		AtomicReference<@Nullable List<byte[]>> slot = ATTACHMENTS.get();
+		List<byte[]> outer = slot.getPlain();
+		slot.setPlain(attachments);
 		try {
 			return reader.readValue(bytes, offset + 4, jsonLength);
 		}
@@ -243,7 +252,7 @@ public final class JsonCodec {
 					"Could not build a " + type.toCanonical() + " from the message: " + ex.getMessage(), ex);
 		}
 		finally {
-			restoreAttachments(outer);
+			slot.setPlain(outer);
 		}
 	}
 
@@ -282,21 +291,18 @@ public final class JsonCodec {
 		return (value != null) ? value.getClass().getName() : "null";
 	}
 
-	/**
-	 * Put back the attachments of an encode or decode that this one ran inside, if any,
-	 * leaving no value behind on the thread (a pooled server thread, say) otherwise.
-	 */
-	private static void restoreAttachments(@Nullable List<byte[]> outer) {
-		if (outer != null) {
-			ATTACHMENTS.set(outer);
-		}
-		else {
-			ATTACHMENTS.remove();
-		}
+	private ObjectWriter writer(JavaType type) {
+		ObjectWriter writer = this.writers.get(type);
+		return (writer != null) ? writer : this.writers.computeIfAbsent(type, this.mapper::writerFor);
+	}
+
+	private ObjectReader reader(JavaType type) {
+		ObjectReader reader = this.readers.get(type);
+		return (reader != null) ? reader : this.readers.computeIfAbsent(type, this.mapper::readerFor);
 	}
 
 	private static List<byte[]> attachments() {
-		List<byte[]> attachments = ATTACHMENTS.get();
+		List<byte[]> attachments = ATTACHMENTS.get().getPlain();
 		if (attachments == null) {
 			throw new IllegalStateException("byte[] values are only supported through JsonCodec");
 		}
