@@ -41,6 +41,11 @@ import tools.jackson.databind.type.TypeBindings;
  * form is <pre>
  * u32 jsonLength, json, then for each attachment: u32 length, bytes
  * </pre> with big-endian lengths.
+ *
+ * <p>
+ * Values of the common scalar types ({@code int}, {@code long}, {@code boolean} and
+ * {@code String}) are written and read without Jackson when they are in the plain form
+ * Jackson itself writes; see {@link Scalar}.
  */
 public final class JsonCodec {
 
@@ -63,14 +68,17 @@ public final class JsonCodec {
 
 	private final JsonMapper mapper;
 
+	private final int maxStringLength;
+
 	// One per type this codec has seen (a program's channel and service method types).
 	// Readers and writers are immutable and resolve their root (de)serializer once.
 	private final Map<JavaType, ObjectWriter> writers = new ConcurrentHashMap<>();
 
 	private final Map<JavaType, ObjectReader> readers = new ConcurrentHashMap<>();
 
-	private JsonCodec(JsonMapper mapper) {
+	private JsonCodec(JsonMapper mapper, int maxStringLength) {
 		this.mapper = mapper;
+		this.maxStringLength = maxStringLength;
 	}
 
 	/**
@@ -107,7 +115,7 @@ public final class JsonCodec {
 			.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.addModule(rawBytes)
 			.build();
-		return new JsonCodec(mapper);
+		return new JsonCodec(mapper, maxStringLength);
 	}
 
 	/**
@@ -158,6 +166,13 @@ public final class JsonCodec {
 	 * @throws IllegalArgumentException if the value cannot be encoded as that type
 	 */
 	public byte[] encode(@Nullable Object value, JavaType type, int headroom) {
+		Scalar scalar = Scalar.of(type.getRawClass());
+		if (scalar != null && value != null) {
+			byte[] message = scalar.encode(value, headroom);
+			if (message != null) {
+				return message;
+			}
+		}
 		List<byte[]> attachments = new ArrayList<>(0);
 		ObjectWriter writer = writer(type);
 		byte[] json;
@@ -224,6 +239,7 @@ public final class JsonCodec {
 	 * @throws MessageDecodingException if the message is malformed or does not fit the
 	 * type
 	 */
+	@SuppressWarnings("unchecked")
 	public <T> @Nullable T decode(byte[] bytes, int offset, int length, JavaType type) {
 		if (length < 4) {
 			throw new MessageDecodingException(
@@ -233,6 +249,13 @@ public final class JsonCodec {
 		if (jsonLength < 0 || jsonLength > length - 4) {
 			throw new MessageDecodingException("Malformed message: JSON length " + Integer.toUnsignedString(jsonLength)
 					+ " does not fit in a message of " + length + " bytes");
+		}
+		Scalar scalar = Scalar.of(type.getRawClass());
+		if (scalar != null && jsonLength == length - 4) {
+			Object value = scalar.decode(bytes, offset + 4, jsonLength, this.maxStringLength);
+			if (value != null) {
+				return (T) value;
+			}
 		}
 		List<byte[]> attachments = splitAttachments(bytes, offset + 4 + jsonLength, offset + length);
 		ObjectReader reader = reader(type);
