@@ -870,11 +870,12 @@ public final class Chan implements AutoCloseable {
 	}
 
 	/**
-	 * Write the held acknowledgement if it is due (or {@code now} if {@code all}). Called
+	 * Write the held acknowledgement if it is overdue (or at all if {@code all}). Called
 	 * by the {@link AckFlusher}.
-	 * @return when to look again, or {@link AckFlusher#FORGET} to stop watching
+	 * @return what the flusher found: {@link AckFlusher#FORGET} to stop watching, or
+	 * {@link AckFlusher#FLUSHED}, {@link AckFlusher#HOLDING} or {@link AckFlusher#IDLE}
 	 */
-	long flushDelayedAck(long now, boolean all) {
+	int flushDelayedAck(long now, boolean all) {
 		this.lock.lock();
 		try {
 			if (this.closedBy != null
@@ -883,11 +884,10 @@ public final class Chan implements AutoCloseable {
 				return AckFlusher.FORGET;
 			}
 			if (this.delayedAckSeq == NO_SEQ) {
-				return now + AckFlusher.DELAY_NANOS;
+				return AckFlusher.IDLE;
 			}
-			long due = this.delayedAckSince + AckFlusher.DELAY_NANOS;
-			if (!all && due - now > 0) {
-				return due;
+			if (!all && now - this.delayedAckSince < AckFlusher.DELAY_NANOS) {
+				return AckFlusher.HOLDING;
 			}
 		}
 		finally {
@@ -896,7 +896,7 @@ public final class Chan implements AutoCloseable {
 		// The write lock before taking the acknowledgement, as send does. Another thread
 		// that holds it may well take the acknowledgement along.
 		if (!this.writeLock.tryLock()) {
-			return now + AckFlusher.DELAY_NANOS;
+			return AckFlusher.HOLDING;
 		}
 		try {
 			int seq;
@@ -907,9 +907,10 @@ public final class Chan implements AutoCloseable {
 			finally {
 				this.lock.unlock();
 			}
-			if (seq != NO_SEQ) {
-				write(Frame.control(Frame.ACK, seq, 0), Frame.NO_FDS);
+			if (seq == NO_SEQ) {
+				return AckFlusher.IDLE;
 			}
+			write(Frame.control(Frame.ACK, seq, 0), Frame.NO_FDS);
 		}
 		catch (ChannelException ex) {
 			// The peer is gone; the next call on this channel reports it.
@@ -917,7 +918,7 @@ public final class Chan implements AutoCloseable {
 		finally {
 			this.writeLock.unlock();
 		}
-		return now + AckFlusher.DELAY_NANOS;
+		return AckFlusher.FLUSHED;
 	}
 
 	private void dropIncoming() {

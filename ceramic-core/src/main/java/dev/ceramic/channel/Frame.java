@@ -48,8 +48,8 @@ record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) 
 
 	/**
 	 * A message, like {@link #DATA}, that its sender will not withdraw: the receiver may
-	 * send its {@code ACK} together with its next frame, at most {@code AckFlusher.DELAY}
-	 * later.
+	 * send its {@code ACK} together with its next frame, or the {@code AckFlusher} writes
+	 * it on its own a little later.
 	 */
 	static final byte DATA_DELAYED_ACK = 8;
 

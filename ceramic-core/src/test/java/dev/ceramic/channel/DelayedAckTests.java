@@ -126,6 +126,47 @@ class DelayedAckTests {
 	}
 
 	@Test
+	void aHeldAcknowledgementStillGoesOutOnItsOwnAfterRepliesCarriedThemForAWhile() throws Exception {
+		Chan requester = Chan.open();
+		try (Chan receiver = requester.peerEnd()) {
+			Future<?> serving = this.threads.submit(() -> {
+				for (int i = 0; i < 5_000; i++) {
+					receiver.send(receiver.recv());
+				}
+				// Takes one more message and stays quiet: no reply, no recv.
+				receiver.recv();
+				return null;
+			});
+			// Long enough for the flusher, which finds nothing to write, to look less
+			// often.
+			for (int i = 0; i < 5_000; i++) {
+				requester.send(bytes("ping"));
+				requester.recv();
+			}
+			long start = System.nanoTime();
+			// Untimed: a send with a timeout is acknowledged at once.
+			requester.send(bytes("unanswered"));
+			long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			serving.get(30, TimeUnit.SECONDS);
+			// DELAY + MAX_POLL is 9 ms; the margin is for a loaded machine.
+			assertThat(elapsedMillis).isLessThan(1000);
+		}
+	}
+
+	@Test
+	void theFlusherLooksLessOftenWhileThereIsNothingToWrite() {
+		long poll = AckFlusher.DELAY_NANOS;
+		poll = AckFlusher.nextPoll(poll, AckFlusher.IDLE);
+		assertThat(poll).isEqualTo(2 * AckFlusher.DELAY_NANOS);
+		for (int i = 0; i < 10; i++) {
+			poll = AckFlusher.nextPoll(poll, AckFlusher.IDLE);
+		}
+		assertThat(poll).isEqualTo(AckFlusher.MAX_POLL_NANOS);
+		assertThat(AckFlusher.nextPoll(poll, AckFlusher.HOLDING)).isEqualTo(AckFlusher.MAX_POLL_NANOS);
+		assertThat(AckFlusher.nextPoll(poll, AckFlusher.FLUSHED)).isEqualTo(AckFlusher.DELAY_NANOS);
+	}
+
+	@Test
 	void aRequestThatTimesOutClosesTheChannel() throws Exception {
 		assertThatExceptionOfType(ChannelTimeoutException.class)
 			.isThrownBy(() -> this.chan.sendRequest(bytes("lost"), Duration.ofMillis(100)))
