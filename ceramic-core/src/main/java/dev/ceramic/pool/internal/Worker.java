@@ -272,8 +272,9 @@ public final class Worker {
 		int callId = ++this.nextCallId;
 		try {
 			try {
-				// The worker acknowledges the call with its reply, or 1 ms after taking
-				// it if the call runs longer: one frame each way for a short call.
+				// The worker acknowledges the call with its reply, or a few milliseconds
+				// after taking it if the call runs longer: one frame each way for a short
+				// call.
 				this.chan.sendRequest(Protocol.call(callId, entry.id(), arguments), timeout);
 			}
 			catch (ChannelClosedException ex) {
