@@ -427,7 +427,8 @@ public final class WorkerPool implements AutoCloseable {
 
 	private void release(Worker worker) {
 		String reason = worker.dueForRecycling() ? "after " + worker.callsServed() + " calls"
-				: overMemory(worker) ? "resident memory over max-worker-memory" : null;
+				: (this.settings.maxWorkerMemory() > 0 && worker.memoryCheckDue() && overMemory(worker))
+						? "resident memory over max-worker-memory" : null;
 		boolean recycle = reason != null;
 		this.lock.lock();
 		try {

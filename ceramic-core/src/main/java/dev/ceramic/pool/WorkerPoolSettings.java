@@ -310,8 +310,10 @@ public final class WorkerPoolSettings {
 		}
 
 		/**
-		 * Resident memory in bytes past which a worker is replaced, or 0 for no limit.
-		 * Default 0.
+		 * Resident memory in bytes past which a worker is replaced, or 0 for no limit. It
+		 * is read from {@code /proc} after a call, at most every 10 ms per worker (so
+		 * always after a call that ran that long), and while the worker is idle. Default
+		 * 0.
 		 */
 		public Builder maxWorkerMemory(long maxWorkerMemory) {
 			this.maxWorkerMemory = maxWorkerMemory;

@@ -39,6 +39,13 @@ public final class Worker {
 	 */
 	private static final Duration INTERRUPT_CHECK = Duration.ofMillis(100);
 
+	/**
+	 * The least time between two reads of a busy worker's resident memory. A read of
+	 * {@code /proc} costs about 20 µs, more than a small call, and a JVM cannot grow by
+	 * much in 10 ms; a call that runs longer is always followed by a read.
+	 */
+	static final long MEMORY_CHECK_INTERVAL_NANOS = Duration.ofMillis(10).toNanos();
+
 	private static final int STDERR_LINES_IN_ERRORS = 10;
 
 	private final String poolName;
@@ -62,6 +69,9 @@ public final class Worker {
 	private long callsServed;
 
 	private volatile long lastUsedNanos = System.nanoTime();
+
+	// Written only by the thread that holds the worker's lease.
+	private long memoryCheckedNanos = this.lastUsedNanos - MEMORY_CHECK_INTERVAL_NANOS;
 
 	private volatile @Nullable String lastError;
 
@@ -459,6 +469,22 @@ public final class Worker {
 
 	public boolean dueForRecycling() {
 		return this.callsServed >= this.recycleAfter;
+	}
+
+	/**
+	 * Return whether the worker's resident memory should be read after the call that just
+	 * ended: after its first call, then after the first call that ends at least
+	 * {@link #MEMORY_CHECK_INTERVAL_NANOS} after the last read. To be called by the
+	 * thread that holds the worker's lease.
+	 * @return whether to read it now
+	 */
+	public boolean memoryCheckDue() {
+		long now = this.lastUsedNanos;
+		if (now - this.memoryCheckedNanos < MEMORY_CHECK_INTERVAL_NANOS) {
+			return false;
+		}
+		this.memoryCheckedNanos = now;
+		return true;
 	}
 
 	public long lastUsedNanos() {
