@@ -52,13 +52,13 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * without a deadline acknowledges it with the next frame it writes anyway (typically its
  * reply), or on its next {@code recv}, whichever comes first; if it does neither, a
  * background flusher writes the acknowledgement on its own, about 1 ms after the message
- * was taken and at the latest 9 ms after. A request and its reply so cost one write and
+ * was taken and at the latest 33 ms after. A request and its reply so cost one write and
  * one wake-up each way, as a bare socket ping-pong does, instead of two. Such a
- * {@code send} still returns only once the peer has taken the message; it may learn so a
- * few milliseconds late. A send with a timeout is acknowledged at once, so that its
- * timeout means what it says, except for {@link #sendRequest(byte[], Duration)}: a
- * request with a timeout, acknowledged as late as an untimed send, which closes the
- * channel when its timeout fires.
+ * {@code send} still returns only once the peer has taken the message; it may learn so
+ * that much later. A send with a timeout is acknowledged at once, so that its timeout
+ * means what it says, except for {@link #sendRequest(byte[], Duration)}: a request with a
+ * timeout, acknowledged as late as an untimed send, which closes the channel when its
+ * timeout fires.
  *
  * <p>
  * A channel has no thread of its own. A thread that waits (a sender for its

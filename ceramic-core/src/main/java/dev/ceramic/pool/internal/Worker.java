@@ -282,9 +282,9 @@ public final class Worker {
 		int callId = ++this.nextCallId;
 		try {
 			try {
-				// The worker acknowledges the call with its reply, or a few milliseconds
-				// after taking it if the call runs longer: one frame each way for a short
-				// call.
+				// The worker acknowledges the call with its reply, or on its own 1 to 33
+				// ms after taking it if the call runs longer: one frame each way for a
+				// short call. The reply carries the acknowledgement in any case.
 				this.chan.sendRequest(Protocol.call(callId, entry.id(), arguments), timeout);
 			}
 			catch (ChannelClosedException ex) {
