@@ -23,11 +23,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A call that kills its worker at once, before the worker has acknowledged it (the
- * acknowledgement travels with the reply, or 1 ms after the worker took the call), is
- * still told from a call that never reached its worker: by the worker's call receipt. It
- * fails with a {@link WorkerCrashedException} and is not given to another worker, which
- * it would kill as well. In real worker JVMs, several of them, so that a retry would have
- * a worker to go to.
+ * acknowledgement travels with the reply, or 1 to 33 ms after the worker took the call),
+ * is still told from a call that never reached its worker: by the worker's call receipt.
+ * It fails with a {@link WorkerCrashedException} and is not given to another worker,
+ * which it would kill as well. In real worker JVMs, several of them, so that a retry
+ * would have a worker to go to.
  *
  * <p>
  * Only the {@code SIGKILL} is sure to beat the worker's delayed acknowledgement: a
@@ -86,7 +86,7 @@ class PoolCallReceiptTests {
 		for (int round = 0; round < ROUNDS; round++) {
 			// The same worker serves calls one after another while it is idle in
 			// between, so that the one to die has its path warmed up, and it dies well
-			// within the 1 ms its acknowledgement may be held back.
+			// within the millisecond or more its acknowledgement may be held back.
 			for (int i = 0; i < 2000; i++) {
 				service.killSelf(0);
 			}

@@ -49,8 +49,8 @@ public interface FaultyService {
 	 * Send this worker's process a signal through libc's {@code kill}, as the method's
 	 * first statement. {@code SIGKILL} (9) ends the process where it stands: no thread of
 	 * the worker writes anything after it, not even the acknowledgement of this call,
-	 * which the worker holds back until its reply or 1 ms later. Signal 0 only checks
-	 * that the process exists, which warms the path up.
+	 * which the worker holds back until its reply or 1 to 33 ms later. Signal 0 only
+	 * checks that the process exists, which warms the path up.
 	 * @param signal the signal number
 	 */
 	void killSelf(int signal);
