@@ -4,8 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
-import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * One end of a synchronous, unbuffered channel over an AF_UNIX socketpair: the Java form
@@ -103,9 +103,7 @@ public final class Chan implements AutoCloseable {
 		}
 	}
 
-	private final AFUNIXSocket socket;
-
-	private final OutputStream out;
+	private final ChannelSocket socket;
 
 	private final FrameReader reader;
 
@@ -175,21 +173,14 @@ public final class Chan implements AutoCloseable {
 
 	private @Nullable AFUNIXSocket peer;
 
-	private Chan(AFUNIXSocket socket, @Nullable AFUNIXSocket peer, boolean arbiter, ChanOptions options, String name)
-			throws IOException {
+	private Chan(ChannelSocket socket, @Nullable AFUNIXSocket peer, boolean arbiter, ChanOptions options, String name) {
 		this.socket = socket;
 		this.peer = peer;
 		this.arbiter = arbiter;
 		this.options = options;
 		this.name = name;
-		this.out = socket.getOutputStream();
 		this.reader = new FrameReader(socket, options.maxFrameSize(), options.maxFileDescriptors(),
 				options.spinBeforeBlocking().toNanos());
-		if (options.maxFileDescriptors() > 0) {
-			// Room for the SCM_RIGHTS control message; without it junixsocket drops
-			// descriptors.
-			socket.setAncillaryReceiveBufferSize(64 + 4 * options.maxFileDescriptors());
-		}
 	}
 
 	/**
@@ -210,7 +201,7 @@ public final class Chan implements AutoCloseable {
 	public static Chan open(ChanOptions options) {
 		try {
 			AFUNIXSocket[] pair = connectedPair();
-			return new Chan(pair[0], pair[1], true, options, "chan");
+			return new Chan(new UnixSocket(pair[0], options.maxFileDescriptors()), pair[1], true, options, "chan");
 		}
 		catch (IOException ex) {
 			throw new ChannelException("Could not create an AF_UNIX socketpair: " + ex.getMessage(), ex);
@@ -258,20 +249,37 @@ public final class Chan implements AutoCloseable {
 	 * Return the channel end that a child process started by {@code Proc} was given as
 	 * its standard input. The standard input stream is replaced by an empty one, so that
 	 * no code in the child can read the channel's bytes by accident.
+	 *
+	 * <p>
+	 * The end is usable at once: junixsocket, which timeouts, descriptor passing and
+	 * close need, loads in the background, and only those wait for it (see
+	 * {@code StandardInputSocket}).
 	 * @param options the options, which must match the parent's
 	 * @return the child's end
-	 * @throws ChannelException if standard input is not a socket
+	 * @throws ChannelException if standard input is not a socket (checked where Linux's
+	 * {@code /proc} tells; elsewhere the first call that needs junixsocket fails)
 	 */
 	public static Chan fromStandardInput(ChanOptions options) {
+		requireSocketOnStandardInput();
+		System.setIn(new ByteArrayInputStream(new byte[0]));
+		return new Chan(new StandardInputSocket(options.maxFileDescriptors()), null, false, options, "chan");
+	}
+
+	/**
+	 * Fail early when standard input is not a socket, as far as Linux's /proc can tell:
+	 * the channel itself finds out only once junixsocket has loaded.
+	 */
+	private static void requireSocketOnStandardInput() {
+		String target;
 		try {
-			AFUNIXSocket socket = FileDescriptorCast.using(FileDescriptor.in).as(AFUNIXSocket.class);
-			System.setIn(new ByteArrayInputStream(new byte[0]));
-			return new Chan(socket, null, false, options, "chan");
+			target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
 		}
-		catch (IOException | ClassCastException ex) {
-			throw new ChannelException(
-					"Standard input is not the AF_UNIX socket of a ceramic channel; was this process started by Proc?",
-					ex);
+		catch (IOException | UnsupportedOperationException ex) {
+			return; // No /proc here: junixsocket will tell.
+		}
+		if (!target.startsWith("socket:")) {
+			throw new ChannelException("Standard input is " + target
+					+ ", not the AF_UNIX socket of a ceramic channel; was this process started by Proc?");
 		}
 	}
 
@@ -294,7 +302,7 @@ public final class Chan implements AutoCloseable {
 	public Chan peerEnd(ChanOptions options) {
 		AFUNIXSocket theirs = detachPeerSocket();
 		try {
-			return new Chan(theirs, null, !this.arbiter, options, "peer");
+			return new Chan(new UnixSocket(theirs, options.maxFileDescriptors()), null, !this.arbiter, options, "peer");
 		}
 		catch (IOException ex) {
 			throw new ChannelException("Could not use the peer end: " + ex.getMessage(), ex);
@@ -505,9 +513,11 @@ public final class Chan implements AutoCloseable {
 				// A message taken here was taken: the peer's send succeeds before it
 				// sees the close.
 				if (heldAck != NO_SEQ) {
-					this.out.write(Frame.control(Frame.ACK, heldAck, 0));
+					byte[] ack = Frame.control(Frame.ACK, heldAck, 0);
+					this.socket.write(ack, 0, ack.length, Frame.NO_FDS);
 				}
-				this.out.write(Frame.control(Frame.CLOSE, NO_SEQ, 0));
+				byte[] close = Frame.control(Frame.CLOSE, NO_SEQ, 0);
+				this.socket.write(close, 0, close.length, Frame.NO_FDS);
 			}
 			catch (IOException ex) {
 				// The peer is already gone; there is nobody left to tell.
@@ -516,7 +526,7 @@ public final class Chan implements AutoCloseable {
 				this.writeLock.unlock();
 			}
 		}
-		closeSocket(this.socket);
+		this.socket.close();
 		if (unclaimedPeer != null) {
 			closeSocket(unclaimedPeer);
 		}
@@ -735,8 +745,7 @@ public final class Chan implements AutoCloseable {
 					"The peer is gone: its end of the channel closed without a goodbye, so the process holding it exited or crashed");
 		}
 		catch (IOException ex) {
-			failure = new PeerGoneException("The peer is gone: reading the channel failed (" + ex.getMessage() + ")",
-					ex);
+			failure = failureOf(ex, "reading");
 		}
 		finally {
 			this.lock.lock();
@@ -938,7 +947,7 @@ public final class Chan implements AutoCloseable {
 		dropIncoming();
 		this.reader.discardFds();
 		this.changed.signalAll();
-		closeSocket(this.socket);
+		this.socket.close();
 	}
 
 	private void throwIfClosed() {
@@ -1051,17 +1060,13 @@ public final class Chan implements AutoCloseable {
 	private void write(byte[] frame, int length, FileDescriptor[] fds) {
 		this.writeLock.lock();
 		try {
-			if (fds.length > 0) {
-				this.socket.setOutboundFileDescriptors(fds);
-			}
-			this.out.write(frame, 0, length);
+			this.socket.write(frame, 0, length, fds);
 		}
 		catch (IOException ex) {
 			this.lock.lock();
 			try {
 				if (this.closedBy == null) {
-					breakChannel(new PeerGoneException(
-							"The peer is gone: writing to the channel failed (" + ex.getMessage() + ")", ex));
+					breakChannel(failureOf(ex, "writing to"));
 				}
 				throwIfClosed();
 			}
@@ -1072,6 +1077,14 @@ public final class Chan implements AutoCloseable {
 		finally {
 			this.writeLock.unlock();
 		}
+	}
+
+	private static ChannelException failureOf(IOException ex, String operation) {
+		if (ex instanceof StandardInputSocket.TakeoverFailedException) {
+			return new ChannelException(ex.getMessage(), ex);
+		}
+		return new PeerGoneException("The peer is gone: " + operation + " the channel failed (" + ex.getMessage() + ")",
+				ex);
 	}
 
 	/**

@@ -3,12 +3,10 @@ package dev.ceramic.channel;
 import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
-import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
  * Decodes frames from the socket. Reads are buffered, and a frame that is cut short by a
@@ -28,9 +26,7 @@ final class FrameReader {
 	 */
 	private static final int READ_AHEAD = 4 * 1024;
 
-	private final AFUNIXSocket socket;
-
-	private final InputStream in;
+	private final ChannelSocket socket;
 
 	private final int maxFrameSize;
 
@@ -57,13 +53,10 @@ final class FrameReader {
 
 	private int payloadFilled;
 
-	private int currentTimeoutMillis;
-
 	private final long spinNanos;
 
-	FrameReader(AFUNIXSocket socket, int maxFrameSize, int maxFds, long spinNanos) throws IOException {
+	FrameReader(ChannelSocket socket, int maxFrameSize, int maxFds, long spinNanos) {
 		this.socket = socket;
-		this.in = socket.getInputStream();
 		this.maxFrameSize = maxFrameSize;
 		this.maxFds = maxFds;
 		// On a single CPU a spinning reader only keeps the peer from running.
@@ -81,7 +74,7 @@ final class FrameReader {
 	 * Whether bytes of another frame have arrived, in the buffer or in the socket.
 	 */
 	boolean hasInput() throws IOException {
-		return hasBufferedInput() || this.in.available() > 0;
+		return hasBufferedInput() || this.socket.available() > 0;
 	}
 
 	/**
@@ -95,11 +88,10 @@ final class FrameReader {
 	 * @throws MalformedFrameException when the bytes are not a frame
 	 */
 	Frame read(int timeoutMillis) throws IOException {
-		setTimeout(timeoutMillis);
 		byte[] body = this.payload;
 		if (body == null) {
 			while (this.limit - this.position < Frame.HEADER_SIZE) {
-				fill(Frame.HEADER_SIZE - (this.limit - this.position));
+				fill(Frame.HEADER_SIZE - (this.limit - this.position), timeoutMillis);
 			}
 			parseHeader();
 			body = Frame.isMessage(this.headerType) ? new byte[this.headerArg] : Frame.NO_PAYLOAD;
@@ -117,7 +109,7 @@ final class FrameReader {
 			else if (body.length - this.payloadFilled >= BUFFER_SIZE) {
 				// Large payloads are read straight into place rather than through the
 				// buffer.
-				int n = this.in.read(body, this.payloadFilled, body.length - this.payloadFilled);
+				int n = this.socket.read(body, this.payloadFilled, body.length - this.payloadFilled, timeoutMillis);
 				if (n < 0) {
 					throw new EOFException("end of stream inside a frame");
 				}
@@ -125,7 +117,7 @@ final class FrameReader {
 				collectFds();
 			}
 			else {
-				fill(body.length - this.payloadFilled);
+				fill(body.length - this.payloadFilled, timeoutMillis);
 			}
 		}
 		this.payload = null;
@@ -164,7 +156,7 @@ final class FrameReader {
 	}
 
 	/** Read at least one byte into the buffer; {@code needed} bytes would be welcome. */
-	private void fill(int needed) throws IOException {
+	private void fill(int needed, int timeoutMillis) throws IOException {
 		if (this.position > 0) {
 			int remaining = this.limit - this.position;
 			System.arraycopy(this.buffer, this.position, this.buffer, 0, remaining);
@@ -175,7 +167,7 @@ final class FrameReader {
 		if (this.spinNanos > 0) {
 			spin();
 		}
-		int n = this.in.read(this.buffer, this.limit, request);
+		int n = this.socket.read(this.buffer, this.limit, request, timeoutMillis);
 		if (n < 0) {
 			throw new EOFException("end of stream");
 		}
@@ -189,13 +181,13 @@ final class FrameReader {
 	 */
 	private void spin() throws IOException {
 		long start = System.nanoTime();
-		while (this.in.available() <= 0 && System.nanoTime() - start < this.spinNanos) {
+		while (this.socket.available() <= 0 && System.nanoTime() - start < this.spinNanos) {
 			Thread.onSpinWait();
 		}
 	}
 
 	private void collectFds() throws IOException {
-		FileDescriptor[] fds = this.socket.getReceivedFileDescriptors();
+		FileDescriptor[] fds = this.socket.takeReceivedFileDescriptors();
 		if (fds != null) {
 			this.receivedFds.addAll(Arrays.asList(fds));
 		}
@@ -214,13 +206,6 @@ final class FrameReader {
 			fds[i] = this.receivedFds.poll();
 		}
 		return fds;
-	}
-
-	private void setTimeout(int timeoutMillis) throws IOException {
-		if (timeoutMillis != this.currentTimeoutMillis) {
-			this.socket.setSoTimeout(timeoutMillis);
-			this.currentTimeoutMillis = timeoutMillis;
-		}
 	}
 
 	/** Close any descriptors that arrived but were never handed out. */

@@ -57,8 +57,9 @@ public final class ChildMain {
 		watchParent(parentPid);
 		Duration spin = Duration.ofNanos(Long.getLong(SPIN_PROPERTY, 0));
 		ChanOptions options = new ChanOptions(Integer.parseInt(args[1]), Integer.parseInt(args[2]), spin);
-		ProcMain entry = instantiate(args[3]);
+		// First, so that junixsocket loads in the background while the entry class does.
 		Chan chan = Chan.fromStandardInput(options);
+		ProcMain entry = instantiate(args[3]);
 		PrintStream out = System.out;
 		out.println(READY_LINE);
 		out.flush();
