@@ -9,8 +9,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.ceramic.process.ProcOptions;
-
 /**
  * Measures ceramic beside its baselines in one run and prints Markdown tables with the
  * ratios. Every comparison runs its peers interleaved in the same JVM, so that noise from
@@ -80,9 +78,12 @@ public final class Benchmarks {
 			else if (arg.equals("--no-pool")) {
 				skipPool = true;
 			}
+			else if (arg.startsWith("--child-cpus=")) {
+				ChildJava.placeOn(arg.substring("--child-cpus=".length()));
+			}
 			else {
 				System.err.println("Unknown argument " + arg + "; options: --round-trips=N --warmup=N --starts=N "
-						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool");
+						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool --child-cpus=LIST");
 				System.exit(2);
 			}
 		}
@@ -146,9 +147,9 @@ public final class Benchmarks {
 
 	private static void starts(int runs, boolean experiments) throws Exception {
 		List<StartupBenchmark.Variant> variants = new ArrayList<>();
-		variants.add(new StartupBenchmark.Variant("ceramic child, defaults", ProcOptions.builder().build()));
+		variants.add(new StartupBenchmark.Variant("ceramic child, defaults", ChildJava.procOptions().build()));
 		variants.add(new StartupBenchmark.Variant("ceramic child, `startupCache(false)`",
-				ProcOptions.builder().startupCache(false).build()));
+				ChildJava.procOptions().startupCache(false).build()));
 		if (experiments) {
 			variants.addAll(Experiments.startVariants());
 		}
@@ -200,9 +201,9 @@ public final class Benchmarks {
 
 	private static String environment() {
 		return "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), "
-				+ Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name") + " "
-				+ System.getProperty("os.version") + ", " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
-				+ ", load average before: " + loadAverage();
+				+ Runtime.getRuntime().availableProcessors() + " CPUs for this JVM, " + ChildJava.placement() + ", "
+				+ System.getProperty("os.name") + " " + System.getProperty("os.version") + ", "
+				+ Instant.now().truncatedTo(ChronoUnit.SECONDS) + ", load average before: " + loadAverage();
 	}
 
 	private static String loadAverage() {

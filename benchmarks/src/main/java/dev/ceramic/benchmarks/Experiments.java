@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-import dev.ceramic.process.ProcOptions;
 import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.AFSocketCapability;
 
@@ -24,13 +23,13 @@ final class Experiments {
 	static List<StartupBenchmark.Variant> startVariants() {
 		List<StartupBenchmark.Variant> variants = new ArrayList<>();
 		variants.add(new StartupBenchmark.Variant("ceramic child, cache off, native library override only",
-				ProcOptions.builder()
+				ChildJava.procOptions()
 					.startupCache(false)
 					.systemProperty("org.newsclub.net.unix.library.override", extractedLibrary())
 					.build()));
 		for (String flag : List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1")) {
 			variants.add(new StartupBenchmark.Variant("ceramic child, defaults + `" + flag + "`",
-					ProcOptions.builder().jvmArguments(flag).build()));
+					ChildJava.procOptions().jvmArguments(flag).build()));
 		}
 		return variants;
 	}

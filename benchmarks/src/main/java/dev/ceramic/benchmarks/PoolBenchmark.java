@@ -20,7 +20,6 @@ import dev.ceramic.pool.CallRejectedException;
 import dev.ceramic.pool.WorkerCrashedException;
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.pool.WorkerPoolSettings;
-import dev.ceramic.process.ProcOptions;
 
 /**
  * The worker pool beside its baselines: a proxied call with small arguments beside the
@@ -95,6 +94,7 @@ final class PoolBenchmark {
 			.acquireTimeout(Duration.ofSeconds(30))
 			.restartBackoff(BACKOFF, BACKOFF)
 			.crashLoopThreshold(1000)
+			.javaHome(ChildJava.home())
 			.build();
 		return WorkerPool.builder(settings).service(Adder.class, Adder.Impl.class).build();
 	}
@@ -320,8 +320,8 @@ final class PoolBenchmark {
 		System.out.println();
 		System.out.println("`add(i, 1)` through the proxy, min-workers = max-workers = N, 2 × N caller threads "
 				+ "sharing the calls evenly, after a quarter as many calls of warm-up; wall time from releasing "
-				+ "the threads until the last one finished. The machine has "
-				+ Runtime.getRuntime().availableProcessors() + " CPUs for the parent, the callers and the workers.");
+				+ "the threads until the last one finished. The parent and the callers have "
+				+ Runtime.getRuntime().availableProcessors() + " CPUs, with " + ChildJava.placement() + ".");
 		System.out.println();
 		System.out.println("| workers | caller threads | calls | wall time (ms) | calls/s | ratio to 1 worker |");
 		System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -379,7 +379,7 @@ final class PoolBenchmark {
 			try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 				port = free.getLocalPort();
 			}
-			List<String> command = List.of(ProcOptions.currentJava().toString(), "-Djava.rmi.server.hostname=127.0.0.1",
+			List<String> command = List.of(ChildJava.executable().toString(), "-Djava.rmi.server.hostname=127.0.0.1",
 					"-cp", System.getProperty("java.class.path"), RmiAdderServer.class.getName(),
 					Integer.toString(port));
 			Process process = new ProcessBuilder(command).redirectError(Redirect.INHERIT).start();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.channel.Descriptors;
-import dev.ceramic.process.ProcOptions;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
@@ -62,7 +61,7 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 		AFUNIXSocket mine = (AFUNIXSocket) pair.getSocket1().socket();
 		AFUNIXSocket theirs = (AFUNIXSocket) pair.getSocket2().socket();
 		List<String> command = new ArrayList<>();
-		command.add(ProcOptions.currentJava().toString());
+		command.add(ChildJava.executable().toString());
 		if (Runtime.version().feature() >= 22) {
 			command.add("--enable-native-access=ALL-UNNAMED");
 		}

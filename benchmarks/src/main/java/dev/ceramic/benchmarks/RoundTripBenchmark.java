@@ -8,7 +8,6 @@ import java.util.List;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.process.Proc;
-import dev.ceramic.process.ProcOptions;
 
 /**
  * Round trips parent to child to parent: {@code Chan} beside raw junixsocket streams,
@@ -155,7 +154,7 @@ final class RoundTripBenchmark {
 		static ChanPeer start(String name, ChanOptions options, Mode mode) {
 			Chan chan = Chan.open(options);
 			return new ChanPeer(name, chan,
-					Proc.start(EchoEntry.class, chan, ProcOptions.builder().name("bench-echo").build()), mode);
+					Proc.start(EchoEntry.class, chan, ChildJava.procOptions().name("bench-echo").build()), mode);
 		}
 
 		@Override

@@ -111,7 +111,7 @@ final class StartupBenchmark {
 	 * to exit.
 	 */
 	private static void bare(Path helloDir, long[] sample) throws IOException, InterruptedException {
-		List<String> command = List.of(ProcOptions.currentJava().toString(), "-cp", helloDir.toString(),
+		List<String> command = List.of(ChildJava.executable().toString(), "-cp", helloDir.toString(),
 				Hello.class.getName());
 		long start = System.nanoTime();
 		Process process = new ProcessBuilder(command).redirectError(Redirect.INHERIT).start();
