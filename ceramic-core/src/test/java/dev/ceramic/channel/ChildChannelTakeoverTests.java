@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
+import dev.ceramic.test.Echo;
 import dev.ceramic.test.ProcTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -149,23 +150,6 @@ class ChildChannelTakeoverTests {
 			}
 			try {
 				chan.recv();
-			}
-			catch (ChannelClosedException ex) {
-				// The test is over.
-			}
-		}
-
-	}
-
-	/** Echoes every message. */
-	public static class Echo implements ProcMain {
-
-		@Override
-		public void run(Chan chan) {
-			try {
-				while (true) {
-					chan.send(chan.recv());
-				}
 			}
 			catch (ChannelClosedException ex) {
 				// The test is over.
