@@ -52,9 +52,8 @@ class ChildChannelTakeoverTests {
 	void aChildsCloseWakesItsOwnThreadBlockedInAPlainRead() throws InterruptedException {
 		Chan chan = Chan.open(NO_FDS);
 		try (Proc proc = Proc.start(SelfCloser.class, chan, ProcTestSupport.options("takeover-close").build())) {
-			// Nothing here reads or closes the channel until the child has exited: only
-			// the
-			// child's own close can wake its thread.
+			// Nothing here reads or closes the channel until the child has exited:
+			// only the child's own close can wake its thread.
 			assertThat(proc.waitFor(TIMEOUT)).hasValue(PASSED);
 			assertThatExceptionOfType(ChannelClosedException.class).isThrownBy(() -> chan.recv(TIMEOUT))
 				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_CLOSED));
