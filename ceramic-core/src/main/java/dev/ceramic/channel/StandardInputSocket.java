@@ -117,12 +117,7 @@ final class StandardInputSocket implements ChannelSocket {
 		catch (IOException ex) {
 			// Without junixsocket there is no shutdown(2); closing the descriptor still
 			// tells the peer.
-			try {
-				this.plainIn.close();
-			}
-			catch (IOException ignored) {
-				// Best effort, as every close.
-			}
+			Descriptors.closeQuietly(FileDescriptor.in);
 		}
 	}
 
