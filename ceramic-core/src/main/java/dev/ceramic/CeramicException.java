@@ -1,0 +1,22 @@
+package dev.ceramic;
+
+/**
+ * Root of every exception ceramic throws: a channel that failed, a child process that did
+ * not start, or a call into a worker pool that could not be served. Catch it to handle
+ * any failure of the isolation itself; exceptions thrown by a service come back as their
+ * own type instead. Unchecked, so that calls compose with lambdas. Each distinct failure
+ * is one final subclass.
+ */
+public abstract class CeramicException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	protected CeramicException(String message) {
+		super(message);
+	}
+
+	protected CeramicException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}
