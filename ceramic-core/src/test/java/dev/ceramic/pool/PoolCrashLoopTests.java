@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.PATIENCE;
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -52,9 +52,9 @@ class PoolCrashLoopTests {
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
 			assertThat(pool.snapshot(false).startFailures()).isGreaterThanOrEqualTo(3);
 			// Events are published after the state changes, outside the pool's lock.
-			await("three start failures and the pool's failure are told",
-					() -> events.count(PoolEvent.Type.WORKER_START_FAILED) >= 3
-							&& events.count(PoolEvent.Type.POOL_FAILED) == 1);
+			await("three start failures and the pool's failure are told")
+				.until(() -> events.count(PoolEvent.Type.WORKER_START_FAILED) >= 3
+						&& events.count(PoolEvent.Type.POOL_FAILED) == 1);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
 				assertThat(ex.poolName()).isEqualTo("crash-loop");
@@ -66,11 +66,11 @@ class PoolCrashLoopTests {
 					.hasMessageContaining("java.lang.IllegalStateException: " + BehaviourServiceImpl.REFUSAL + marker);
 			});
 			Files.delete(marker);
-			await("the pool recovered", () -> pool.snapshot(false).state() == PoolState.RUNNING);
+			await("the pool recovered").until(() -> pool.snapshot(false).state() == PoolState.RUNNING);
 			assertThat(pool.awaitReady(PATIENCE)).isTrue();
 			long pid = service.pid();
 			assertThat(BehaviourPools.pids(pool)).containsExactly(pid);
-			await("the recovery is told", () -> events.count(PoolEvent.Type.POOL_RECOVERED) == 1);
+			await("the recovery is told").until(() -> events.count(PoolEvent.Type.POOL_RECOVERED) == 1);
 		}
 		assertThat(workerProcesses("crash-loop")).isEmpty();
 	}

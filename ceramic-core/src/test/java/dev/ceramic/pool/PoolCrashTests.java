@@ -9,11 +9,11 @@ import dev.ceramic.test.BehaviourService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.isAlive;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,7 +32,7 @@ class PoolCrashTests {
 			Set<Long> before = pids(pool);
 			long victim = before.iterator().next();
 			ProcessHandle.of(victim).orElseThrow().destroyForcibly();
-			await("a new worker replaced the killed one", () -> {
+			await("a new worker replaced the killed one").until(() -> {
 				Set<Long> now = pids(pool);
 				return now.size() == 2 && !now.contains(victim);
 			});
@@ -84,7 +84,7 @@ class PoolCrashTests {
 		long killed = System.nanoTime();
 		ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 		long[] spawned = { 0 };
-		await("a replacement process appears", () -> {
+		await("a replacement process appears").until(() -> {
 			boolean appeared = workerProcesses(pool.name()).stream().anyMatch((process) -> process.pid() != victim);
 			if (appeared) {
 				spawned[0] = System.nanoTime();
@@ -92,7 +92,7 @@ class PoolCrashTests {
 			return appeared;
 		});
 		this.spawnDelayAfterKill = Duration.ofNanos(spawned[0] - killed);
-		await("the replacement is ready", () -> {
+		await("the replacement is ready").until(() -> {
 			Set<Long> now = pids(pool);
 			return now.size() == 1 && !now.contains(victim);
 		});

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -155,7 +155,7 @@ class PoolHandshakeTests {
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
 			// Killed, though not always waited for: a worker that did not become ready
 			// within startup-timeout is killed by Proc, which does not wait.
-			await("no worker process is left", () -> workerProcesses(pool.name()).isEmpty());
+			await("no worker process is left").until(() -> workerProcesses(pool.name()).isEmpty());
 			Object proxy = pool.proxy(service);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(() -> invokeFirstMethod(service, proxy))
 				.satisfies((ex) -> {

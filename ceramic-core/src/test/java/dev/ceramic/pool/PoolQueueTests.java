@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -35,7 +35,7 @@ class PoolQueueTests {
 		try (WorkerPool pool = BehaviourPools.start(settings)) {
 			BehaviourService service = pool.proxy(BehaviourService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			long start = System.nanoTime();
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.ACQUIRE_TIMEOUT);
@@ -62,10 +62,10 @@ class PoolQueueTests {
 		try (WorkerPool pool = BehaviourPools.start(settings)) {
 			BehaviourService service = pool.proxy(BehaviourService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			CompletableFuture<Long> first = async("queued-1", service::pid);
 			CompletableFuture<Long> second = async("queued-2", service::pid);
-			await("two calls wait", () -> pool.snapshot(false).queuedCalls() == 2);
+			await("two calls wait").until(() -> pool.snapshot(false).queuedCalls() == 2);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.QUEUE_FULL);
 				assertThat(ex.poolName()).isEqualTo("queue-full");
@@ -94,9 +94,9 @@ class PoolQueueTests {
 		try (WorkerPool pool = BehaviourPools.start(settings)) {
 			BehaviourService service = pool.proxy(BehaviourService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			CompletableFuture<Long> waiting = async("waiting", service::pid);
-			await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+			await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 			assertThat(waiting).isNotDone();
 			Files.createFile(release);
 			assertThat(waiting.get()).isEqualTo(busy.get());

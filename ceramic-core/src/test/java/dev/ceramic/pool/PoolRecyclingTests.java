@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.isAlive;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,7 +56,7 @@ class PoolRecyclingTests {
 			List<Long> replaced = new ArrayList<>(callsByPid.keySet()).subList(0, callsByPid.size() - 1);
 			assertThat(events.of(PoolEvent.Type.WORKER_RECYCLED)).extracting(PoolEvent::workerPid)
 				.startsWith(replaced.toArray(Long[]::new));
-			await("the replaced workers are gone", () -> replaced.stream().noneMatch(BehaviourPools::isAlive));
+			await("the replaced workers are gone").until(() -> replaced.stream().noneMatch(BehaviourPools::isAlive));
 			assertThat(pool.snapshot(false).recycles()).isBetween((long) replaced.size(), replaced.size() + 1L);
 			assertThat(pool.snapshot(false).crashes()).isZero();
 		}
@@ -77,22 +77,22 @@ class PoolRecyclingTests {
 			for (int i = 0; i < 3; i++) {
 				calls.add(async("caller-" + i, () -> service.awaitFile(release.toString())));
 			}
-			await("the pool grew to 3 busy workers", () -> pool.snapshot(false).busyWorkers() == 3);
+			await("the pool grew to 3 busy workers").until(() -> pool.snapshot(false).busyWorkers() == 3);
 			Set<Long> grown = pids(pool);
 			Files.createFile(release);
 			for (CompletableFuture<Long> call : calls) {
 				assertThat(call.get()).isIn(grown);
 			}
 			// Each stopped worker is told goodbye in turn, and its event published then.
-			await("the pool is back to min-workers", () -> pool.snapshot(false).workers().size() == 1
+			await("the pool is back to min-workers").until(() -> pool.snapshot(false).workers().size() == 1
 					&& events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 2);
 			Set<Long> kept = pids(pool);
 			assertThat(grown).containsAll(kept);
 			assertThat(events.of(PoolEvent.Type.WORKER_IDLE_STOPPED)).hasSize(2)
 				.extracting(PoolEvent::workerPid)
 				.doesNotContainAnyElementsOf(kept);
-			await("the stopped workers are gone",
-					() -> grown.stream().filter((pid) -> !kept.contains(pid)).noneMatch(BehaviourPools::isAlive));
+			await("the stopped workers are gone")
+				.until(() -> grown.stream().filter((pid) -> !kept.contains(pid)).noneMatch(BehaviourPools::isAlive));
 			// Idle for several idle-timeouts more, the last worker stays: the pool never
 			// goes below min-workers.
 			Thread.sleep(4 * idleTimeout.toMillis());
@@ -121,7 +121,7 @@ class PoolRecyclingTests {
 			assertThat(service.allocate(256)).isEqualTo(pid);
 			long next = service.pid();
 			assertThat(next).isNotEqualTo(pid);
-			await("the worker past max-worker-memory is gone", () -> !isAlive(pid));
+			await("the worker past max-worker-memory is gone").until(() -> !isAlive(pid));
 			assertThat(events.of(PoolEvent.Type.WORKER_RECYCLED)).singleElement().satisfies((event) -> {
 				assertThat(event.workerPid()).isEqualTo(pid);
 				assertThat(event.detail()).contains("max-worker-memory");
@@ -143,8 +143,8 @@ class PoolRecyclingTests {
 		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
 			BehaviourService service = pool.proxy(BehaviourService.class);
 			long pid = service.allocateLater(256, 200);
-			await("the idle worker past max-worker-memory is gone", () -> !isAlive(pid));
-			await("a new worker replaced it", () -> pids(pool).size() == 1 && !pids(pool).contains(pid));
+			await("the idle worker past max-worker-memory is gone").until(() -> !isAlive(pid));
+			await("a new worker replaced it").until(() -> pids(pool).size() == 1 && !pids(pool).contains(pid));
 			assertThat(service.pid()).isNotEqualTo(pid);
 			assertThat(events.of(PoolEvent.Type.WORKER_RECYCLED)).singleElement().satisfies((event) -> {
 				assertThat(event.workerPid()).isEqualTo(pid);

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.PATIENCE;
 import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.isAlive;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -45,12 +45,12 @@ class PoolShutdownTests {
 		BehaviourService service = pool.proxy(BehaviourService.class);
 		Set<Long> pids = pids(pool);
 		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
-		await("a worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		await("a worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 		CompletableFuture<Void> closing = async("closer", () -> {
 			pool.close();
 			return null;
 		});
-		await("the pool is stopping", () -> pool.snapshot(false).state() == PoolState.STOPPING);
+		await("the pool is stopping").until(() -> pool.snapshot(false).state() == PoolState.STOPPING);
 		assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 			assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN);
 			assertThat(ex.getMessage()).contains("Pool 'shutdown-grace' is shut down");
@@ -80,7 +80,7 @@ class PoolShutdownTests {
 		BehaviourService service = pool.proxy(BehaviourService.class);
 		long pid = pids(pool).iterator().next();
 		CompletableFuture<Long> straggler = async("straggler", () -> service.awaitFile(never.toString()));
-		await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		await("the worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 		long start = System.nanoTime();
 		pool.close();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(grace);
@@ -102,9 +102,9 @@ class PoolShutdownTests {
 		WorkerPool pool = BehaviourPools.start(settings);
 		BehaviourService service = pool.proxy(BehaviourService.class);
 		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
-		await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		await("the worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 		CompletableFuture<Long> waiting = async("waiting", service::pid);
-		await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+		await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 		CompletableFuture<Void> closing = async("closer", () -> {
 			pool.close();
 			return null;
@@ -152,7 +152,7 @@ class PoolShutdownTests {
 			.build();
 		WorkerPool pool = BehaviourPools.start(settings, events);
 		long pid = pool.proxy(BehaviourService.class).pid();
-		await("idle-timeout stops the worker", () -> events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 1);
+		await("idle-timeout stops the worker").until(() -> events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 1);
 		assertThat(pool.snapshot(false).workers()).isEmpty();
 		assertThat(isAlive(pid)).isTrue();
 		pool.close();

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.isAlive;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -89,7 +89,7 @@ class PoolSizingTests {
 			}
 			// Six calls that stay in flight: three run, one in each worker the pool grew
 			// to, and three wait, as no fourth worker may start.
-			await("3 workers are busy and 3 calls wait", () -> {
+			await("3 workers are busy and 3 calls wait").until(() -> {
 				PoolSnapshot snapshot = pool.snapshot(false);
 				return snapshot.busyWorkers() == 3 && snapshot.queuedCalls() == 3;
 			});

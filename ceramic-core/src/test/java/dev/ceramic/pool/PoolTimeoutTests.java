@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.BehaviourPools.PATIENCE;
 import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
 import static dev.ceramic.test.BehaviourPools.isAlive;
 import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -54,7 +54,7 @@ class PoolTimeoutTests {
 						.contains("'timeout-pool'")
 						.contains("did not complete within its timeout of 1000 ms");
 				});
-			await("the timed-out worker is gone", () -> !isAlive(pid));
+			await("the timed-out worker is gone").until(() -> !isAlive(pid));
 			long replacement = service.pid();
 			assertThat(replacement).isNotEqualTo(pid);
 			assertThat(pids(pool)).containsExactly(replacement);
@@ -132,14 +132,14 @@ class PoolTimeoutTests {
 					return ex;
 				}
 			});
-			await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+			await("the worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			caller.get().interrupt();
 			CallTimeoutException ex = call.get();
 			assertThat(ex).isNotNull();
 			assertThat(ex.workerPid()).hasValue(pid);
 			assertThat(ex.getMessage()).contains("was interrupted").contains("the worker was killed");
 			assertThat(interruptedAfterwards).isTrue();
-			await("the worker of the interrupted call is gone", () -> !isAlive(pid));
+			await("the worker of the interrupted call is gone").until(() -> !isAlive(pid));
 			long replacement = service.pid();
 			assertThat(replacement).isNotEqualTo(pid);
 			assertThat(pool.snapshot(false).timeouts()).isEqualTo(1);
@@ -153,7 +153,7 @@ class PoolTimeoutTests {
 		try (WorkerPool pool = BehaviourPools.start(settings)) {
 			BehaviourService service = pool.proxy(BehaviourService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			long pid = pids(pool).iterator().next();
 			AtomicReference<Thread> caller = new AtomicReference<>();
 			AtomicBoolean interruptedAfterwards = new AtomicBoolean();
@@ -168,7 +168,7 @@ class PoolTimeoutTests {
 					return ex;
 				}
 			});
-			await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+			await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 			caller.get().interrupt();
 			CallTimeoutException ex = waiting.get();
 			assertThat(ex).isNotNull();

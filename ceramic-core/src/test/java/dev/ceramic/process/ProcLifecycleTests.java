@@ -16,6 +16,7 @@ import dev.ceramic.test.ProcTestReport;
 import dev.ceramic.test.ProcTestSupport;
 import org.junit.jupiter.api.Test;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -60,8 +61,8 @@ class ProcLifecycleTests {
 			assertThat(proc.waitFor(TIMEOUT)).isEqualTo(OptionalInt.of(1));
 			assertThat(proc.exitStatus()).isEqualTo(OptionalInt.of(1));
 			String cause = "java.lang.IllegalStateException: " + ProcTestExit.FAILURE;
-			ProcTestSupport.await(TIMEOUT, () -> proc.recentErrorOutput().contains(cause),
-					() -> "the exception on standard error, which holds " + proc.recentErrorOutput());
+			await("the exception on standard error").atMost(TIMEOUT)
+				.until(proc::recentErrorOutput, (lines) -> lines.contains(cause));
 			assertThat(proc.recentErrorOutput())
 				.contains("The entry class " + ProcTestExit.class.getName() + " of this child process failed:");
 		}

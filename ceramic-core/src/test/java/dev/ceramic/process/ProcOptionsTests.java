@@ -15,6 +15,7 @@ import dev.ceramic.test.ProcTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -179,8 +180,8 @@ class ProcOptionsTests {
 	 * forwarded, so has everything the JVM printed before it.
 	 */
 	private static List<String> errorOutputUpToMarker(Proc proc) {
-		ProcTestSupport.await(TIMEOUT, () -> proc.recentErrorOutput().contains(ProcTestReport.STDERR_MARKER),
-				() -> "the marker on standard error, which holds " + proc.recentErrorOutput());
+		await("the marker on standard error").atMost(TIMEOUT)
+			.until(proc::recentErrorOutput, (lines) -> lines.contains(ProcTestReport.STDERR_MARKER));
 		List<String> lines = proc.recentErrorOutput();
 		return lines.subList(0, lines.indexOf(ProcTestReport.STDERR_MARKER));
 	}

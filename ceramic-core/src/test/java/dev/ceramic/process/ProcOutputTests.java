@@ -16,6 +16,7 @@ import dev.ceramic.test.ProcTestSupport;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,10 +39,10 @@ class ProcOutputTests {
 			String tag = "[pid " + proc.pid() + "] ";
 			List<String> expectedOut = ProcTestOutput.STDOUT_LINES.stream().map((line) -> tag + line).toList();
 			List<String> expectedErr = ProcTestOutput.STDERR_LINES.stream().map((line) -> tag + line).toList();
-			ProcTestSupport.await(TIMEOUT,
-					() -> messages(appender, Level.INFO).size() >= expectedOut.size()
-							&& messages(appender, Level.WARN).size() >= expectedErr.size(),
-					() -> "all lines logged, but got " + messages(appender, null));
+			await("all lines logged").atMost(TIMEOUT)
+				.until(() -> messages(appender, null),
+						(all) -> messages(appender, Level.INFO).size() >= expectedOut.size()
+								&& messages(appender, Level.WARN).size() >= expectedErr.size());
 			assertThat(messages(appender, Level.INFO)).containsExactlyElementsOf(expectedOut);
 			assertThat(messages(appender, Level.WARN)).containsExactlyElementsOf(expectedErr);
 			assertThat(events(appender)).allSatisfy((event) -> {
@@ -71,8 +72,8 @@ class ProcOutputTests {
 		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), options)) {
 			assertThat(proc.name()).isEqualTo("ProcTestOutput");
 			String first = "[pid " + proc.pid() + "] " + ProcTestOutput.STDOUT_LINES.get(0);
-			ProcTestSupport.await(TIMEOUT, () -> messages(appender, Level.INFO).contains(first),
-					() -> "'" + first + "' logged, but got " + messages(appender, null));
+			await("'" + first + "' logged").atMost(TIMEOUT)
+				.until(() -> messages(appender, null), (all) -> messages(appender, Level.INFO).contains(first));
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -88,8 +89,8 @@ class ProcOutputTests {
 					.inheritEnvironment(false)
 					.environment("LC_ALL", "C")
 					.build())) {
-			ProcTestSupport.await(TIMEOUT, () -> proc.recentOutput().size() >= ProcTestOutput.STDOUT_LINES.size(),
-					() -> "all lines of standard output, but got " + proc.recentOutput());
+			await("all lines of standard output").atMost(TIMEOUT)
+				.until(proc::recentOutput, (lines) -> lines.size() >= ProcTestOutput.STDOUT_LINES.size());
 			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
 		}
 	}
@@ -105,8 +106,8 @@ class ProcOutputTests {
 					.inheritEnvironment(false)
 					.environment("LC_ALL", "C")
 					.build())) {
-			ProcTestSupport.await(TIMEOUT, () -> proc.recentOutput().size() >= ProcTestOutput.STDOUT_LINES.size(),
-					() -> "all lines of standard output, but got " + proc.recentOutput());
+			await("all lines of standard output").atMost(TIMEOUT)
+				.until(proc::recentOutput, (lines) -> lines.size() >= ProcTestOutput.STDOUT_LINES.size());
 			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
 		}
 	}

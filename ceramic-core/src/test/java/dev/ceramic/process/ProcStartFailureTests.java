@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -142,8 +143,8 @@ class ProcStartFailureTests {
 				ProcTestSupport.options("proc-start-partial-line").startupTimeout(Duration.ofSeconds(5)).build())) {
 			chan.send("ping".getBytes(StandardCharsets.UTF_8));
 			assertThat(chan.recv(Duration.ofSeconds(5))).asString(StandardCharsets.UTF_8).isEqualTo("ping");
-			ProcTestSupport.await(Duration.ofSeconds(5), () -> !proc.recentOutput().isEmpty(),
-					() -> "the partial line in recentOutput()");
+			await("the partial line in recentOutput()").atMost(Duration.ofSeconds(5))
+				.until(() -> !proc.recentOutput().isEmpty());
 			assertThat(proc.recentOutput()).containsExactly(ProcTestPartialLine.PARTIAL);
 		}
 	}
@@ -196,13 +197,12 @@ class ProcStartFailureTests {
 			}
 			long pid = Long.parseLong(matcher.group(1));
 			try {
-				ProcTestSupport.await(Duration.ofSeconds(10), () -> !ProcTestSupport.isAlive(pid),
-						() -> "child " + pid + " to exit");
+				await("child " + pid + " to exit").atMost(Duration.ofSeconds(10))
+					.until(() -> !ProcTestSupport.isAlive(pid));
 				this.childExitedWhileHeld.set(true);
 				long exited = System.nanoTime();
-				ProcTestSupport.await(Duration.ofSeconds(10),
-						() -> this.startAnswered.get() || System.nanoTime() - exited > 300_000_000L,
-						() -> "Proc.start to answer");
+				await("Proc.start to answer").atMost(Duration.ofSeconds(10))
+					.until(() -> this.startAnswered.get() || System.nanoTime() - exited > 300_000_000L);
 			}
 			catch (AssertionError ex) {
 				// The test's own assertions report it.

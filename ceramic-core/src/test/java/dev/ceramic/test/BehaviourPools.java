@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -27,17 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Helpers for the pool's behaviour tests, which run real worker JVMs on a machine that
- * may be busy: generous deadlines for waiting, and polling instead of sleeping.
+ * may be busy: pools with generous deadlines, and ways to find their workers.
  */
 public final class BehaviourPools {
 
 	/**
-	 * How long a test waits for something that should happen: long enough for worker JVMs
-	 * to start on a busy machine. Tests assert what happens, never how fast.
+	 * How long a pool in these tests waits to acquire a worker or for one to start: as
+	 * long as the tests wait for anything.
 	 */
-	public static final Duration PATIENCE = Duration.ofSeconds(60);
-
-	private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
+	public static final Duration PATIENCE = Waiting.PATIENCE;
 
 	private BehaviourPools() {
 	}
@@ -86,50 +83,6 @@ public final class BehaviourPools {
 			builder.listener(listener);
 		}
 		return builder.build();
-	}
-
-	/**
-	 * Poll until a condition holds, or fail after {@link #PATIENCE}.
-	 * @param what what is awaited, for the failure message
-	 * @param condition the condition
-	 */
-	public static void await(String what, BooleanSupplier condition) {
-		await(what, PATIENCE, condition);
-	}
-
-	/**
-	 * Poll until a condition holds, or fail after a timeout of the test's own.
-	 * @param what what is awaited, for the failure message
-	 * @param timeout how long to wait at most
-	 * @param condition the condition
-	 */
-	public static void await(String what, Duration timeout, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Gave up after " + timeout + " waiting until " + what);
-			}
-			sleep(POLL_INTERVAL, "waiting until " + what);
-		}
-	}
-
-	/**
-	 * Sleep, failing the test if interrupted: for sampling something at intervals, where
-	 * there is no condition to {@link #await}.
-	 * @param duration how long to sleep
-	 */
-	public static void sleep(Duration duration) {
-		sleep(duration, "sleeping " + duration);
-	}
-
-	private static void sleep(Duration duration, String doing) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while " + doing, ex);
-		}
 	}
 
 	/**

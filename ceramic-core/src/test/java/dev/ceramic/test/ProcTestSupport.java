@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import dev.ceramic.process.ProcOptions;
 
@@ -13,8 +11,6 @@ import dev.ceramic.process.ProcOptions;
  * Helpers shared by the tests that start real child JVMs.
  */
 public final class ProcTestSupport {
-
-	private static final long POLL_MILLIS = 5;
 
 	private ProcTestSupport() {
 	}
@@ -54,28 +50,6 @@ public final class ProcTestSupport {
 		// spaces.
 		char state = stat.charAt(stat.lastIndexOf(')') + 2);
 		return state != 'Z' && state != 'X';
-	}
-
-	/**
-	 * Poll a condition until it holds, or fail once the deadline has passed.
-	 * @param timeout how long to wait at most
-	 * @param condition the condition
-	 * @param what what was expected, for the failure message
-	 */
-	public static void await(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out after " + timeout + " waiting for: " + what.get());
-			}
-			try {
-				Thread.sleep(POLL_MILLIS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError("Interrupted while waiting for: " + what.get(), ex);
-			}
-		}
 	}
 
 	/**
