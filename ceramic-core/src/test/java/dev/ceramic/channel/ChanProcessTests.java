@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -13,10 +12,12 @@ import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
 import dev.ceramic.process.ProcOptions;
 import dev.ceramic.test.ChanChildren;
+import dev.ceramic.test.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -27,7 +28,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @Timeout(60)
 class ChanProcessTests {
 
-	private final ExecutorService threads = Executors.newCachedThreadPool();
+	private final TestThreads started = new TestThreads("chan-process-test");
+
+	private final ExecutorService threads = this.started.newCachedThreadPool();
 
 	private Proc proc;
 
@@ -45,6 +48,11 @@ class ChanProcessTests {
 		return chan;
 	}
 
+	private void awaitChildBlocked() {
+		await("the child's call is blocked").until(this.proc::recentOutput,
+				(lines) -> lines.contains(ChanChildren.BLOCKED));
+	}
+
 	@Test
 	void sendReturnsOnlyAfterTheChildsRecvStarted() {
 		Chan chan = start(ChanChildren.SlowReceiver.class);
@@ -57,7 +65,7 @@ class ChanProcessTests {
 	@Test
 	void parentCloseWakesAChildBlockedInRecv() throws Exception {
 		Chan chan = start(ChanChildren.BlockedReceiver.class);
-		Thread.sleep(100);
+		awaitChildBlocked();
 		chan.close();
 		assertThat(this.proc.waitFor(Duration.ofSeconds(5))).hasValue(ChanChildren.SAW_PEER_CLOSE);
 	}
@@ -65,7 +73,7 @@ class ChanProcessTests {
 	@Test
 	void parentCloseWakesAChildBlockedInSend() throws Exception {
 		Chan chan = start(ChanChildren.BlockedSender.class);
-		Thread.sleep(100);
+		awaitChildBlocked();
 		chan.close();
 		assertThat(this.proc.waitFor(Duration.ofSeconds(5))).hasValue(ChanChildren.SAW_PEER_CLOSE);
 	}
@@ -88,7 +96,7 @@ class ChanProcessTests {
 	void childDeathFailsABlockedRecvWithinMilliseconds() throws Exception {
 		Chan chan = start(ChanChildren.Sleeper.class);
 		Future<Throwable> recv = this.threads.submit(() -> catchThrowable(chan::recv));
-		Thread.sleep(100);
+		this.started.awaitBlocked();
 		long killed = System.nanoTime();
 		this.proc.kill();
 		Throwable failure = recv.get(5, TimeUnit.SECONDS);
@@ -101,7 +109,7 @@ class ChanProcessTests {
 	void childDeathFailsABlockedSendWithinMilliseconds() throws Exception {
 		Chan chan = start(ChanChildren.Sleeper.class);
 		Future<Throwable> send = this.threads.submit(() -> catchThrowable(() -> chan.send(new byte[] { 1 })));
-		Thread.sleep(100);
+		this.started.awaitBlocked();
 		long killed = System.nanoTime();
 		this.proc.kill();
 		Throwable failure = send.get(5, TimeUnit.SECONDS);

@@ -19,6 +19,9 @@ public final class ChanChildren {
 	/** Exit status of a child whose blocked call saw the parent close the channel. */
 	public static final int SAW_PEER_CLOSE = 42;
 
+	/** The line a blocked child prints on standard output once its call is blocked. */
+	public static final String BLOCKED = "blocked in the channel";
+
 	private ChanChildren() {
 	}
 
@@ -35,11 +38,15 @@ public final class ChanChildren {
 
 	}
 
-	/** Blocks in recv and exits with {@link #SAW_PEER_CLOSE} when the parent closes. */
+	/**
+	 * Blocks in recv, telling {@link #BLOCKED} once it is, and exits with
+	 * {@link #SAW_PEER_CLOSE} when the parent closes.
+	 */
 	public static class BlockedReceiver implements ProcMain {
 
 		@Override
 		public void run(Chan chan) {
+			tellWhenBlocked(Thread.currentThread());
 			try {
 				chan.recv();
 			}
@@ -53,11 +60,15 @@ public final class ChanChildren {
 
 	}
 
-	/** Blocks in send and exits with {@link #SAW_PEER_CLOSE} when the parent closes. */
+	/**
+	 * Blocks in send, telling {@link #BLOCKED} once it is, and exits with
+	 * {@link #SAW_PEER_CLOSE} when the parent closes.
+	 */
 	public static class BlockedSender implements ProcMain {
 
 		@Override
 		public void run(Chan chan) {
+			tellWhenBlocked(Thread.currentThread());
 			try {
 				chan.send("never taken".getBytes(StandardCharsets.UTF_8));
 			}
@@ -134,6 +145,20 @@ public final class ChanChildren {
 			Thread.sleep(60_000);
 		}
 
+	}
+
+	/**
+	 * Print {@link #BLOCKED} on standard output once a thread is blocked: the parent
+	 * cannot see the child's threads, so the child watches its own.
+	 */
+	static void tellWhenBlocked(Thread caller) {
+		Thread watcher = new Thread(() -> {
+			Waiting.awaitBlocked("the child's call", caller);
+			System.out.println(BLOCKED);
+			System.out.flush();
+		}, "blocked-watcher");
+		watcher.setDaemon(true);
+		watcher.start();
 	}
 
 	/**
