@@ -9,8 +9,8 @@ import java.time.Duration;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
-import dev.ceramic.test.Echo;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,7 +40,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void aTimedRecvAtOnceTimesOutAndTheChannelStillWorks() {
 		Chan chan = Chan.open(NO_FDS);
-		try (Proc proc = Proc.start(TimedReceiver.class, chan, ProcTestSupport.options("takeover-timed").build())) {
+		try (Proc proc = Proc.start(TimedReceiver.class, chan, ChildJvms.options("takeover-timed").build())) {
 			// Long after the child's 200 ms timeout.
 			assertThat(new String(chan.recv(TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("timed out");
 			chan.send("ping".getBytes(StandardCharsets.UTF_8), TIMEOUT);
@@ -51,7 +51,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void aChildsCloseWakesItsOwnThreadBlockedInAPlainRead() throws InterruptedException {
 		Chan chan = Chan.open(NO_FDS);
-		try (Proc proc = Proc.start(SelfCloser.class, chan, ProcTestSupport.options("takeover-close").build())) {
+		try (Proc proc = Proc.start(SelfCloser.class, chan, ChildJvms.options("takeover-close").build())) {
 			// Nothing here reads or closes the channel until the child has exited:
 			// only the child's own close can wake its thread.
 			assertThat(proc.waitFor(TIMEOUT)).hasValue(PASSED);
@@ -63,7 +63,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void descriptorsSentAtOnceArrive() throws IOException {
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(DescriptorSender.class, chan, ProcTestSupport.options("takeover-fds").build())) {
+		try (Proc proc = Proc.start(DescriptorSender.class, chan, ChildJvms.options("takeover-fds").build())) {
 			Received received = chan.recvWithFds(TIMEOUT);
 			assertThat(received.fileDescriptors()).hasSize(1);
 			try (FileInputStream in = new FileInputStream(received.fileDescriptors()[0])) {
@@ -75,7 +75,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void aReceiverWithoutDescriptorsTakesMessagesSentRightAfterTheStart() {
 		Chan chan = Chan.open(NO_FDS);
-		try (Proc proc = Proc.start(Echo.class, chan, ProcTestSupport.options("takeover-echo").build())) {
+		try (Proc proc = Proc.start(Echo.class, chan, ChildJvms.options("takeover-echo").build())) {
 			for (int i = 0; i < 100; i++) {
 				byte[] message = ("message " + i).getBytes(StandardCharsets.UTF_8);
 				chan.send(message, TIMEOUT);

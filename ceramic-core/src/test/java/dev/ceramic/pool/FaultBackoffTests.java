@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.ceramic.test.FaultyService;
-import dev.ceramic.test.FaultyServiceImpl;
+import dev.ceramic.test.pool.FaultyService;
+import dev.ceramic.test.pool.FaultyServiceImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

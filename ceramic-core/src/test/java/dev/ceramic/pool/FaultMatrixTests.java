@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.channel.FrameTooLargeException;
 import dev.ceramic.channel.MalformedFrameException;
-import dev.ceramic.test.FaultyService;
-import dev.ceramic.test.FaultyService.Fault;
-import dev.ceramic.test.FaultyServiceImpl;
 import dev.ceramic.test.ProcessResources;
+import dev.ceramic.test.pool.FaultyService.Fault;
+import dev.ceramic.test.pool.FaultyService;
+import dev.ceramic.test.pool.FaultyServiceImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.deleteFatalErrorLog;
-import static dev.ceramic.test.BehaviourPools.pids;
 import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.deleteFatalErrorLog;
+import static dev.ceramic.test.pool.TestPools.pids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

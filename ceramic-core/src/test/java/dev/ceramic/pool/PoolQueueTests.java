@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.settings;
 import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -32,8 +32,8 @@ class PoolQueueTests {
 		Duration acquireTimeout = Duration.ofSeconds(1);
 		Path release = this.temp.resolve("release");
 		WorkerPoolSettings settings = settings("queue-acquire").maxWorkers(1).acquireTimeout(acquireTimeout).build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
 			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			long start = System.nanoTime();
@@ -59,8 +59,8 @@ class PoolQueueTests {
 			.maxQueuedCalls(2)
 			.acquireTimeout(Duration.ofMinutes(10))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
 			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			CompletableFuture<Long> first = async("queued-1", service::pid);
@@ -91,8 +91,8 @@ class PoolQueueTests {
 		WorkerPoolSettings settings = settings("queue-proceed").maxWorkers(1)
 			.acquireTimeout(Duration.ofMinutes(10))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
 			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			CompletableFuture<Long> waiting = async("waiting", service::pid);

@@ -11,8 +11,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ceramic.channel.Chan;
-import dev.ceramic.test.ProcTestOutput;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.PrintsOutput;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +35,10 @@ class ProcOutputTests {
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), ProcTestSupport.options(name).build())) {
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(), ChildJvms.options(name).build())) {
 			String tag = "[pid " + proc.pid() + "] ";
-			List<String> expectedOut = ProcTestOutput.STDOUT_LINES.stream().map((line) -> tag + line).toList();
-			List<String> expectedErr = ProcTestOutput.STDERR_LINES.stream().map((line) -> tag + line).toList();
+			List<String> expectedOut = PrintsOutput.STDOUT_LINES.stream().map((line) -> tag + line).toList();
+			List<String> expectedErr = PrintsOutput.STDERR_LINES.stream().map((line) -> tag + line).toList();
 			await("all lines logged").atMost(TIMEOUT)
 				.until(() -> messages(appender, null),
 						(all) -> messages(appender, Level.INFO).size() >= expectedOut.size()
@@ -50,9 +50,9 @@ class ProcOutputTests {
 				assertThat(event.getMDCPropertyMap()).containsEntry("ceramic.pid", Long.toString(proc.pid()))
 					.containsEntry("ceramic.process", name);
 			});
-			assertThat(proc.recentErrorOutput()).containsExactlyElementsOf(ProcTestOutput.STDERR_LINES);
+			assertThat(proc.recentErrorOutput()).containsExactlyElementsOf(PrintsOutput.STDERR_LINES);
 			// The child's ready line is protocol, not output.
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -61,7 +61,7 @@ class ProcOutputTests {
 
 	@Test
 	void loggerIsNamedAfterTheEntryClassByDefault() {
-		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + ProcTestOutput.class.getSimpleName());
+		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + PrintsOutput.class.getSimpleName());
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
@@ -69,9 +69,9 @@ class ProcOutputTests {
 			.jvmArguments("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 			.startupTimeout(Duration.ofSeconds(20))
 			.build();
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), options)) {
-			assertThat(proc.name()).isEqualTo("ProcTestOutput");
-			String first = "[pid " + proc.pid() + "] " + ProcTestOutput.STDOUT_LINES.get(0);
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(), options)) {
+			assertThat(proc.name()).isEqualTo("PrintsOutput");
+			String first = "[pid " + proc.pid() + "] " + PrintsOutput.STDOUT_LINES.get(0);
 			await("'" + first + "' logged").atMost(TIMEOUT)
 				.until(() -> messages(appender, null), (all) -> messages(appender, Level.INFO).contains(first));
 		}
@@ -84,14 +84,14 @@ class ProcOutputTests {
 	void nonAsciiOutputSurvivesAChildWhoseLocaleIsNotUtf8() {
 		// The forwarder decodes the child's output as UTF-8, so the child must encode it
 		// as UTF-8 whatever its locale says.
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
-				ProcTestSupport.options("proc-output-posix-locale")
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(),
+				ChildJvms.options("proc-output-posix-locale")
 					.inheritEnvironment(false)
 					.environment("LC_ALL", "C")
 					.build())) {
 			await("all lines of standard output").atMost(TIMEOUT)
-				.until(proc::recentOutput, (lines) -> lines.size() >= ProcTestOutput.STDOUT_LINES.size());
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+				.until(proc::recentOutput, (lines) -> lines.size() >= PrintsOutput.STDOUT_LINES.size());
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);
 		}
 	}
 
@@ -100,15 +100,15 @@ class ProcOutputTests {
 		// JDK 19 and later take the encoding of System.out from another property.
 		Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 		assumeTrue(Files.isExecutable(jdk25), "This platform lacks a second JDK: " + jdk25 + " is not installed");
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
-				ProcTestSupport.options("proc-output-posix-locale-25")
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(),
+				ChildJvms.options("proc-output-posix-locale-25")
 					.javaExecutable(jdk25)
 					.inheritEnvironment(false)
 					.environment("LC_ALL", "C")
 					.build())) {
 			await("all lines of standard output").atMost(TIMEOUT)
-				.until(proc::recentOutput, (lines) -> lines.size() >= ProcTestOutput.STDOUT_LINES.size());
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+				.until(proc::recentOutput, (lines) -> lines.size() >= PrintsOutput.STDOUT_LINES.size());
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);
 		}
 	}
 

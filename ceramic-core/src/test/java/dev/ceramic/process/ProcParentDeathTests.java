@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
-import dev.ceramic.test.ProcTestParentMain;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.ParentMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,7 +43,7 @@ class ProcParentDeathTests {
 	@Timeout(60)
 	void childExitsWithinASecondOfItsParentsSigkillWhileInNativeCode() throws Exception {
 		Process parent = new ProcessBuilder(ProcOptions.currentJava().toString(), "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ProcTestParentMain.class.getName())
+				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ParentMain.class.getName())
 			.redirectErrorStream(true)
 			.start();
 		long childPid = -1;
@@ -60,8 +60,7 @@ class ProcParentDeathTests {
 			long start = System.nanoTime();
 			parent.destroyForcibly();
 			long orphan = childPid;
-			await("the orphaned child to exit").atMost(Duration.ofSeconds(10))
-				.until(() -> !ProcTestSupport.isAlive(orphan));
+			await("the orphaned child to exit").atMost(Duration.ofSeconds(10)).until(() -> !ChildJvms.isAlive(orphan));
 			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(elapsed).isLessThan(Duration.ofSeconds(1));
 		}
@@ -69,7 +68,7 @@ class ProcParentDeathTests {
 			parent.destroyForcibly();
 			parent.waitFor(10, TimeUnit.SECONDS);
 			if (childPid > 0) {
-				ProcTestSupport.killQuietly(childPid);
+				ChildJvms.killQuietly(childPid);
 			}
 		}
 	}
@@ -100,8 +99,8 @@ class ProcParentDeathTests {
 			String line;
 			while (childPid.get() < 0 && (line = output.poll()) != null) {
 				seen.append("\n  ").append(line);
-				if (line.startsWith(ProcTestParentMain.CHILD_PID)) {
-					childPid.set(Long.parseLong(line.substring(ProcTestParentMain.CHILD_PID.length()).trim()));
+				if (line.startsWith(ParentMain.CHILD_PID)) {
+					childPid.set(Long.parseLong(line.substring(ParentMain.CHILD_PID.length()).trim()));
 				}
 			}
 			if (childPid.get() < 0 && !parent.isAlive() && output.isEmpty()) {

@@ -13,9 +13,9 @@ import java.util.TreeMap;
 
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.MessageDecodingException;
-import dev.ceramic.test.Calculator;
-import dev.ceramic.test.Calculator.Blob;
-import dev.ceramic.test.Calculator.Point;
+import dev.ceramic.test.pool.Calculator.Blob;
+import dev.ceramic.test.pool.Calculator.Point;
+import dev.ceramic.test.pool.Calculator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
