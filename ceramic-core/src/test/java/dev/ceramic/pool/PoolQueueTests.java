@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static dev.ceramic.test.Waiting.await;
 import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.holdAWorker;
 import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -34,8 +35,7 @@ class PoolQueueTests {
 		WorkerPoolSettings settings = settings("queue-acquire").maxWorkers(1).acquireTimeout(acquireTimeout).build();
 		try (WorkerPool pool = TestPools.start(settings)) {
 			TestService service = pool.proxy(TestService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			long start = System.nanoTime();
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.ACQUIRE_TIMEOUT);
@@ -61,8 +61,7 @@ class PoolQueueTests {
 			.build();
 		try (WorkerPool pool = TestPools.start(settings)) {
 			TestService service = pool.proxy(TestService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			CompletableFuture<Long> first = async("queued-1", service::pid);
 			CompletableFuture<Long> second = async("queued-2", service::pid);
 			await("two calls wait").until(() -> pool.snapshot(false).queuedCalls() == 2);
@@ -93,8 +92,7 @@ class PoolQueueTests {
 			.build();
 		try (WorkerPool pool = TestPools.start(settings)) {
 			TestService service = pool.proxy(TestService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			CompletableFuture<Long> waiting = async("waiting", service::pid);
 			await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 			assertThat(waiting).isNotDone();

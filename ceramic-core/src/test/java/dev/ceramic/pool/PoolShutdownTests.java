@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static dev.ceramic.test.Waiting.await;
 import static dev.ceramic.test.pool.TestPools.PATIENCE;
 import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.holdAWorker;
 import static dev.ceramic.test.pool.TestPools.isAlive;
 import static dev.ceramic.test.pool.TestPools.pids;
 import static dev.ceramic.test.pool.TestPools.settings;
@@ -44,8 +45,7 @@ class PoolShutdownTests {
 		WorkerPool pool = TestPools.start(settings);
 		TestService service = pool.proxy(TestService.class);
 		Set<Long> pids = pids(pool);
-		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
-		await("a worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Long> inFlight = holdAWorker(pool, "in-flight", release);
 		CompletableFuture<Void> closing = async("closer", () -> {
 			pool.close();
 			return null;
@@ -77,10 +77,8 @@ class PoolShutdownTests {
 			.shutdownGrace(grace)
 			.build();
 		WorkerPool pool = TestPools.start(settings);
-		TestService service = pool.proxy(TestService.class);
 		long pid = pids(pool).iterator().next();
-		CompletableFuture<Long> straggler = async("straggler", () -> service.awaitFile(never.toString()));
-		await("the worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Long> straggler = holdAWorker(pool, "straggler", never);
 		long start = System.nanoTime();
 		pool.close();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(grace);
@@ -101,8 +99,7 @@ class PoolShutdownTests {
 		WorkerPoolSettings settings = settings("shutdown-waiting").maxWorkers(1).shutdownGrace(PATIENCE).build();
 		WorkerPool pool = TestPools.start(settings);
 		TestService service = pool.proxy(TestService.class);
-		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
-		await("the worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Long> inFlight = holdAWorker(pool, "in-flight", release);
 		CompletableFuture<Long> waiting = async("waiting", service::pid);
 		await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 		CompletableFuture<Void> closing = async("closer", () -> {

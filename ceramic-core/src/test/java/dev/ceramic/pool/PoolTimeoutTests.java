@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static dev.ceramic.test.Waiting.await;
 import static dev.ceramic.test.pool.TestPools.PATIENCE;
 import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.holdAWorker;
 import static dev.ceramic.test.pool.TestPools.isAlive;
 import static dev.ceramic.test.pool.TestPools.pids;
 import static dev.ceramic.test.pool.TestPools.settings;
@@ -152,8 +153,7 @@ class PoolTimeoutTests {
 		WorkerPoolSettings settings = settings("timeout-interrupt-waiting").maxWorkers(1).build();
 		try (WorkerPool pool = TestPools.start(settings)) {
 			TestService service = pool.proxy(TestService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			long pid = pids(pool).iterator().next();
 			AtomicReference<Thread> caller = new AtomicReference<>();
 			AtomicBoolean interruptedAfterwards = new AtomicBoolean();

@@ -5,8 +5,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
 
-import dev.ceramic.test.pool.Calculator.Point;
 import dev.ceramic.test.pool.Calculator;
+import dev.ceramic.test.pool.Calculator.Point;
 import dev.ceramic.test.pool.CalculatorService;
 import dev.ceramic.test.pool.PointRepository;
 import dev.ceramic.test.pool.PointRepositoryImpl;

@@ -84,15 +84,10 @@ class ProcOutputTests {
 	void nonAsciiOutputSurvivesAChildWhoseLocaleIsNotUtf8() {
 		// The forwarder decodes the child's output as UTF-8, so the child must encode it
 		// as UTF-8 whatever its locale says.
-		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(),
-				ChildJvms.options("proc-output-posix-locale")
-					.inheritEnvironment(false)
-					.environment("LC_ALL", "C")
-					.build())) {
-			await("all lines of standard output").atMost(TIMEOUT)
-				.until(proc::recentOutput, (lines) -> lines.size() >= PrintsOutput.STDOUT_LINES.size());
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);
-		}
+		assertStandardOutputArrivesWhole(ChildJvms.options("proc-output-posix-locale")
+			.inheritEnvironment(false)
+			.environment("LC_ALL", "C")
+			.build());
 	}
 
 	@Test
@@ -100,12 +95,15 @@ class ProcOutputTests {
 		// JDK 19 and later take the encoding of System.out from another property.
 		Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 		assumeTrue(Files.isExecutable(jdk25), "This platform lacks a second JDK: " + jdk25 + " is not installed");
-		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(),
-				ChildJvms.options("proc-output-posix-locale-25")
-					.javaExecutable(jdk25)
-					.inheritEnvironment(false)
-					.environment("LC_ALL", "C")
-					.build())) {
+		assertStandardOutputArrivesWhole(ChildJvms.options("proc-output-posix-locale-25")
+			.javaExecutable(jdk25)
+			.inheritEnvironment(false)
+			.environment("LC_ALL", "C")
+			.build());
+	}
+
+	private static void assertStandardOutputArrivesWhole(ProcOptions options) {
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(), options)) {
 			await("all lines of standard output").atMost(TIMEOUT)
 				.until(proc::recentOutput, (lines) -> lines.size() >= PrintsOutput.STDOUT_LINES.size());
 			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);

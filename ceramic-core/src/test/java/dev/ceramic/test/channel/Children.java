@@ -1,8 +1,5 @@
 package dev.ceramic.test.channel;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -11,6 +8,7 @@ import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.DeadlockException;
 import dev.ceramic.process.ProcMain;
 import dev.ceramic.test.Waiting;
+import dev.ceramic.test.proc.ChildJvms;
 
 /**
  * Child processes for the cross-process channel tests.
@@ -47,16 +45,7 @@ public final class Children {
 
 		@Override
 		public void run(Chan chan) {
-			tellWhenBlocked(Thread.currentThread());
-			try {
-				chan.recv();
-			}
-			catch (ChannelClosedException ex) {
-				if (ex.reason() == ChannelClosedException.Reason.PEER_CLOSED) {
-					System.exit(SAW_PEER_CLOSE);
-				}
-				throw ex;
-			}
+			blockUntilThePeerCloses(chan::recv);
 		}
 
 	}
@@ -69,16 +58,7 @@ public final class Children {
 
 		@Override
 		public void run(Chan chan) {
-			tellWhenBlocked(Thread.currentThread());
-			try {
-				chan.send("never taken".getBytes(StandardCharsets.UTF_8));
-			}
-			catch (ChannelClosedException ex) {
-				if (ex.reason() == ChannelClosedException.Reason.PEER_CLOSED) {
-					System.exit(SAW_PEER_CLOSE);
-				}
-				throw ex;
-			}
+			blockUntilThePeerCloses(() -> chan.send("never taken".getBytes(StandardCharsets.UTF_8)));
 		}
 
 	}
@@ -131,7 +111,8 @@ public final class Children {
 
 		@Override
 		public void run(Chan chan) throws Exception {
-			writeRaw(new byte[] { 1, 0, 0, 0, 0, 1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0 });
+			ChildJvms
+				.writeBehindTheChannel(new byte[] { 1, 0, 0, 0, 0, 1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0 });
 			Thread.sleep(60_000);
 		}
 
@@ -142,10 +123,27 @@ public final class Children {
 
 		@Override
 		public void run(Chan chan) throws Exception {
-			writeRaw("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			ChildJvms.writeBehindTheChannel("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 			Thread.sleep(60_000);
 		}
 
+	}
+
+	/**
+	 * Make a call that blocks, tell {@link #BLOCKED} once it is, and exit with
+	 * {@link #SAW_PEER_CLOSE} when the parent's close ends it.
+	 */
+	static void blockUntilThePeerCloses(Runnable call) {
+		tellWhenBlocked(Thread.currentThread());
+		try {
+			call.run();
+		}
+		catch (ChannelClosedException ex) {
+			if (ex.reason() == ChannelClosedException.Reason.PEER_CLOSED) {
+				System.exit(SAW_PEER_CLOSE);
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -160,16 +158,6 @@ public final class Children {
 		}, "blocked-watcher");
 		watcher.setDaemon(true);
 		watcher.start();
-	}
-
-	/**
-	 * Standard input is the child's end of the socketpair: write to it behind the
-	 * channel's back.
-	 */
-	static void writeRaw(byte[] bytes) throws IOException {
-		FileOutputStream raw = new FileOutputStream(FileDescriptor.in);
-		raw.write(bytes);
-		raw.flush();
 	}
 
 }

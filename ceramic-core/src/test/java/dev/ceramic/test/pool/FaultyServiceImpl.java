@@ -15,6 +15,7 @@ import java.util.List;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.ceramic.test.proc.ChildJvms;
 
 /**
  * The implementation of {@link FaultyService}, run in worker JVMs.
@@ -131,13 +132,14 @@ public class FaultyServiceImpl implements FaultyService {
 
 	@Override
 	public int writeGarbageToChannel() {
-		writeToChannel("this is not a frame of the channel protocol\n".getBytes(StandardCharsets.US_ASCII));
+		ChildJvms
+			.writeBehindTheChannel("this is not a frame of the channel protocol\n".getBytes(StandardCharsets.US_ASCII));
 		return 1;
 	}
 
 	@Override
 	public int replyOutOfOrder() {
-		writeToChannel(strayReply(0x7fff0000));
+		ChildJvms.writeBehindTheChannel(strayReply(0x7fff0000));
 		// Only the stray reply, not this method's own after it.
 		sleepQuietly(60_000);
 		return 1;
@@ -151,7 +153,7 @@ public class FaultyServiceImpl implements FaultyService {
 		System.arraycopy(first, 0, both, 0, first.length);
 		System.arraycopy(second, 0, both, first.length, second.length);
 		// In one write, so that the second arrives before the first is taken.
-		writeToChannel(both);
+		ChildJvms.writeBehindTheChannel(both);
 		sleepQuietly(60_000);
 		return 1;
 	}
@@ -176,7 +178,7 @@ public class FaultyServiceImpl implements FaultyService {
 
 	@Override
 	public int replyOversized() {
-		writeToChannel(frame(1, 0x7fff0001, Integer.MAX_VALUE, new byte[0]));
+		ChildJvms.writeBehindTheChannel(frame(1, 0x7fff0001, Integer.MAX_VALUE, new byte[0]));
 		return 1;
 	}
 
@@ -195,21 +197,6 @@ public class FaultyServiceImpl implements FaultyService {
 		bytes[offset + 1] = (byte) (value >>> 16);
 		bytes[offset + 2] = (byte) (value >>> 8);
 		bytes[offset + 3] = (byte) value;
-	}
-
-	/**
-	 * Write onto the worker's end of the socketpair, which is its standard input, behind
-	 * the back of its channel.
-	 */
-	private static void writeToChannel(byte[] bytes) {
-		try {
-			OutputStream channel = new FileOutputStream(FileDescriptor.in);
-			channel.write(bytes);
-			channel.flush();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	@Override

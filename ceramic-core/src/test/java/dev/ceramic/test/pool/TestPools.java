@@ -23,6 +23,7 @@ import dev.ceramic.pool.WorkerPoolSettings;
 import dev.ceramic.pool.internal.WorkerMain;
 import dev.ceramic.test.Waiting;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -146,6 +147,23 @@ public final class TestPools {
 		thread.setDaemon(true);
 		thread.start();
 		return future;
+	}
+
+	/**
+	 * Start a call that waits for a file, on a thread of its own, and wait until it holds
+	 * a worker: the pool counts one busy worker. For tests that need a worker taken while
+	 * no other call is in flight.
+	 * @param pool the pool
+	 * @param name the calling thread's name
+	 * @param release the file whose creation ends the call
+	 * @return the call's result: the worker's pid
+	 */
+	public static CompletableFuture<Long> holdAWorker(WorkerPool pool, String name, Path release) {
+		TestService service = pool.proxy(TestService.class);
+		CompletableFuture<Long> call = async(name, () -> service.awaitFile(release.toString()));
+		await("a worker of pool '" + pool.name() + "' is busy with the call on " + name)
+			.until(() -> pool.snapshot(false).busyWorkers() == 1);
+		return call;
 	}
 
 	/**

@@ -1,6 +1,10 @@
 package dev.ceramic.test.proc;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +12,8 @@ import java.time.Duration;
 import dev.ceramic.process.ProcOptions;
 
 /**
- * Helpers shared by the tests that start real child JVMs.
+ * Helpers shared by the tests that start real child JVMs, and by the children that
+ * misbehave on their channel.
  */
 public final class ChildJvms {
 
@@ -50,6 +55,22 @@ public final class ChildJvms {
 		// spaces.
 		char state = stat.charAt(stat.lastIndexOf(')') + 2);
 		return state != 'Z' && state != 'X';
+	}
+
+	/**
+	 * From inside a child: write onto its end of the socketpair, which is its standard
+	 * input, behind the back of its channel, as a broken child would.
+	 * @param bytes the bytes to write
+	 */
+	public static void writeBehindTheChannel(byte[] bytes) {
+		try {
+			OutputStream raw = new FileOutputStream(FileDescriptor.in);
+			raw.write(bytes);
+			raw.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
