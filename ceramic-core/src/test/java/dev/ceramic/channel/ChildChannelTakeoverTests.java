@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
+import dev.ceramic.test.Waiting;
 import dev.ceramic.test.proc.ChildJvms;
 import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.Test;
@@ -104,8 +105,8 @@ class ChildChannelTakeoverTests {
 
 	/**
 	 * Starts a thread that receives at once, so that it is most likely blocked in a plain
-	 * read, then closes the channel once junixsocket has surely taken over. Exits with
-	 * {@link #PASSED} if that woke the thread.
+	 * read, then closes the channel once the thread is blocked (a close waits for
+	 * junixsocket to take over). Exits with {@link #PASSED} if that woke the thread.
 	 */
 	public static class SelfCloser implements ProcMain {
 
@@ -122,7 +123,7 @@ class ChildChannelTakeoverTests {
 				}
 			});
 			receiver.start();
-			Thread.sleep(500);
+			Waiting.awaitBlocked("the receiver's recv", receiver);
 			chan.close();
 			receiver.join(5000);
 			System.exit(1);
