@@ -126,10 +126,10 @@ class TypedChannelTests {
 		JsonCodec codec = JsonCodec.defaults();
 		TypedTestBlob blob = new TypedTestBlob("h", randomBytes(100), new byte[] { 5 });
 		byte[] plain = codec.encode(blob, TypedTestBlob.class);
-		byte[] withHeadroom = codec.encode(blob, codec.javaType(TypedTestBlob.class), 3);
+		byte[] withHeadroom = codec.encode(blob, codec.messageType(TypedTestBlob.class), 3);
 		assertThat(withHeadroom).hasSize(plain.length + 3).startsWith(0, 0, 0);
 		assertThat(Arrays.copyOfRange(withHeadroom, 3, withHeadroom.length)).isEqualTo(plain);
-		assertThat(codec.<TypedTestBlob>decode(withHeadroom, 3, plain.length, codec.javaType(TypedTestBlob.class)))
+		assertThat(codec.<TypedTestBlob>decode(withHeadroom, 3, plain.length, codec.messageType(TypedTestBlob.class)))
 			.isEqualTo(blob);
 	}
 
