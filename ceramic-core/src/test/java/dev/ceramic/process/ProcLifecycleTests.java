@@ -6,7 +6,6 @@ import java.util.OptionalInt;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
-import dev.ceramic.channel.PeerGoneException;
 import dev.ceramic.channel.TypedReceiver;
 import dev.ceramic.test.Echo;
 import dev.ceramic.test.ProcTestExit;
@@ -79,7 +78,7 @@ class ProcLifecycleTests {
 			assertThat(ExitStatus.describe(137)).isEqualTo("signal SIGKILL (status 137)");
 			assertThat(ProcTestSupport.isAlive(proc.pid())).isFalse();
 			// The parent's end stays usable until it notices that the peer is gone.
-			assertThatExceptionOfType(PeerGoneException.class).isThrownBy(() -> chan.recv(TIMEOUT))
+			assertThatExceptionOfType(ChannelClosedException.class).isThrownBy(() -> chan.recv(TIMEOUT))
 				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_GONE));
 		}
 	}
