@@ -171,12 +171,18 @@ public final class Chan implements AutoCloseable {
 	}
 
 	/**
-	 * Take the socket of the other end, to hand it to a child process. This is how
-	 * {@code Proc} launches a child; applications call {@link #peerEnd()} instead.
-	 * @return the socket of the other end, which the caller now owns
+	 * Take the other end of a channel made by {@link #open()}, to give to a child process
+	 * as its standard input. This is how {@code Proc} launches a child; applications call
+	 * {@link #peerEnd()} instead.
+	 * @return the other end, which the caller now owns
 	 * @throws IllegalStateException if it was already taken
 	 */
-	public AFUNIXSocket detachPeerSocket() {
+	public ChildEnd takeChildEnd() {
+		return new ChildEnd(detachPeerSocket());
+	}
+
+	/** Take the socket of the other end; the caller owns it. */
+	AFUNIXSocket detachPeerSocket() {
 		return this.rendezvous.detachPeer();
 	}
 
