@@ -63,7 +63,8 @@ import org.newsclub.net.unix.AFUNIXSocket;
  * <p>
  * This class is the channel's public face: it checks arguments, turns timeouts into
  * deadlines, and serves the threads of each direction one at a time. The state machine
- * behind it is {@link Rendezvous}.
+ * behind it is {@code Rendezvous}, with the classes around it (see the package
+ * documentation).
  */
 public final class Chan implements AutoCloseable {
 
