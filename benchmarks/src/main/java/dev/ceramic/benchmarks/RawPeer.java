@@ -1,6 +1,7 @@
 package dev.ceramic.benchmarks;
 
 import java.io.EOFException;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.ceramic.channel.Descriptors;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
@@ -79,8 +79,10 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 			process = builder.start();
 		}
 		finally {
-			// As Proc does: close the parent's copy without shutting the connection down.
-			Descriptors.closeQuietly(theirs.getFileDescriptor());
+			// As Proc does: close the parent's copy through a stream, without shutting
+			// the
+			// connection down as junixsocket's close() would.
+			new FileInputStream(theirs.getFileDescriptor()).close();
 		}
 		return new RawPeer(name, process, mine, size, mode);
 	}

@@ -39,25 +39,26 @@ final class AckFlusher {
 
 	static final long MAX_POLL_NANOS = MAX_POLL.toNanos();
 
-	/** From {@link Chan#flushDelayedAck}: the channel needs no more watching. */
+	/** From {@link DelayedAck#flushIfDue}: the channel needs no more watching. */
 	static final int FORGET = 0;
 
-	/** From {@link Chan#flushDelayedAck}: it wrote an overdue acknowledgement. */
+	/** From {@link DelayedAck#flushIfDue}: it wrote an overdue acknowledgement. */
 	static final int FLUSHED = 1;
 
-	/** From {@link Chan#flushDelayedAck}: it holds an acknowledgement not yet due. */
+	/** From {@link DelayedAck#flushIfDue}: it holds an acknowledgement not yet due. */
 	static final int HOLDING = 2;
 
-	/** From {@link Chan#flushDelayedAck}: it holds no acknowledgement. */
+	/** From {@link DelayedAck#flushIfDue}: it holds no acknowledgement. */
 	static final int IDLE = 3;
 
 	/** How long a channel is watched after its last delayed acknowledgement. */
 	static final long FORGET_AFTER_NANOS = Duration.ofMillis(100).toNanos();
 
-	// A channel appears once per watch: it is added when its watch begins and removed
+	// A channel's held acknowledgement appears once per watch: it is added when its watch
+	// begins and removed
 	// (that node only) when the flusher ends it, so a watch that begins again at once is
 	// not lost.
-	private static final Queue<Chan> watched = new ConcurrentLinkedQueue<>();
+	private static final Queue<DelayedAck> watched = new ConcurrentLinkedQueue<>();
 
 	private static volatile @Nullable Thread thread;
 
@@ -72,8 +73,8 @@ final class AckFlusher {
 	 * Start watching a channel that holds an acknowledgement back. Called when the
 	 * channel's watch begins, not for every acknowledgement.
 	 */
-	static void watch(Chan chan) {
-		watched.add(chan);
+	static void watch(DelayedAck ack) {
+		watched.add(ack);
 		pollNanos = DELAY_NANOS;
 		Thread flusher = thread;
 		LockSupport.unpark((flusher != null) ? flusher : start());
@@ -142,10 +143,10 @@ final class AckFlusher {
 	private static int flushAll(boolean all) {
 		long now = System.nanoTime();
 		int found = FORGET;
-		for (Iterator<Chan> chans = watched.iterator(); chans.hasNext();) {
-			int state = chans.next().flushDelayedAck(now, all);
+		for (Iterator<DelayedAck> acks = watched.iterator(); acks.hasNext();) {
+			int state = acks.next().flushIfDue(now, all);
 			if (state == FORGET) {
-				chans.remove();
+				acks.remove();
 			}
 			else if (found == FORGET || state < found) {
 				found = state;

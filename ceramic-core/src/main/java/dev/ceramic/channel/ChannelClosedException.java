@@ -2,24 +2,39 @@ package dev.ceramic.channel;
 
 /**
  * The channel is closed: by this end ({@link Reason#CLOSED_HERE}), by the peer
- * ({@link Reason#PEER_CLOSED}), or because the peer went away without closing
- * ({@link PeerGoneException}). Every later call on the channel fails with this exception:
- * it is the one way the end of a channel is reported.
+ * ({@link Reason#PEER_CLOSED}), because the peer went away without closing
+ * ({@link Reason#PEER_GONE}), or because it broke ({@link Reason#BROKEN}). Every later
+ * call on the channel fails with this exception: it is the one way the end of a channel
+ * is reported, and {@link #reason()} says which end it was.
  */
-public class ChannelClosedException extends ChannelException {
+public final class ChannelClosedException extends ChannelException {
 
 	private static final long serialVersionUID = 1L;
 
 	private final Reason reason;
 
-	public ChannelClosedException(Reason reason, String message) {
+	ChannelClosedException(Reason reason, String message) {
 		super(message);
 		this.reason = reason;
 	}
 
-	public ChannelClosedException(Reason reason, String message, Throwable cause) {
+	ChannelClosedException(Reason reason, String message, Throwable cause) {
 		super(message, cause);
 		this.reason = reason;
+	}
+
+	/**
+	 * Return the exception for a call on a channel that {@code reason} closed: a fresh
+	 * one for each caller, so that its stack trace shows the caller's call.
+	 * @param reason what closed the channel
+	 * @return the exception to throw
+	 */
+	static ChannelClosedException reporting(ChannelException reason) {
+		if (reason instanceof ChannelClosedException closed) {
+			return new ChannelClosedException(closed.reason(), reason.getMessage(), reason);
+		}
+		return new ChannelClosedException(Reason.BROKEN,
+				"The channel is closed because it broke: " + reason.getMessage(), reason);
 	}
 
 	/**

@@ -1,18 +1,20 @@
 package dev.ceramic.channel;
 
+import dev.ceramic.CeramicException;
+
 /**
- * Base class of every failure a {@link Chan} reports. Unchecked, so that channel calls
- * compose with lambdas; each distinct failure has its own subclass.
+ * Base class of every failure a {@link Chan} reports; each distinct failure is one final
+ * subclass. Unchecked, so that channel calls compose with lambdas.
  */
-public class ChannelException extends RuntimeException {
+public abstract class ChannelException extends CeramicException {
 
 	private static final long serialVersionUID = 1L;
 
-	public ChannelException(String message) {
+	ChannelException(String message) {
 		super(message);
 	}
 
-	public ChannelException(String message, Throwable cause) {
+	ChannelException(String message, Throwable cause) {
 		super(message, cause);
 	}
 

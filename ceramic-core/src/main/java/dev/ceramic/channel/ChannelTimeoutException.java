@@ -8,11 +8,11 @@ package dev.ceramic.channel;
  * {@link Chan#sendRequest(byte[], java.time.Duration)}, whose message cannot be
  * withdrawn: when it times out after sending, it closes the channel.
  */
-public class ChannelTimeoutException extends ChannelException {
+public final class ChannelTimeoutException extends ChannelException {
 
 	private static final long serialVersionUID = 1L;
 
-	public ChannelTimeoutException(String message) {
+	ChannelTimeoutException(String message) {
 		super(message);
 	}
 

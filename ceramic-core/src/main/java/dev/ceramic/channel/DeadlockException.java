@@ -5,11 +5,11 @@ package dev.ceramic.channel;
  * either end, so neither send could ever complete. Both sends fail with this exception,
  * neither message is delivered, and the channel stays open and usable.
  */
-public class DeadlockException extends ChannelException {
+public final class DeadlockException extends ChannelException {
 
 	private static final long serialVersionUID = 1L;
 
-	public DeadlockException(String message) {
+	DeadlockException(String message) {
 		super(message);
 	}
 

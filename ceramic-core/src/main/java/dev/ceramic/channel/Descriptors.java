@@ -5,9 +5,10 @@ import java.io.FileInputStream;
 import java.io.IOException;
 
 /**
- * Closing raw {@link FileDescriptor}s, which the JDK offers no direct way to do.
+ * Closing raw {@link FileDescriptor}s, which the JDK offers no direct way to do: through
+ * a stream, never through junixsocket, whose close() would shut a shared socket down.
  */
-public final class Descriptors {
+final class Descriptors {
 
 	private Descriptors() {
 	}
@@ -17,7 +18,7 @@ public final class Descriptors {
 	 * once and marks the {@code FileDescriptor} invalid, so nothing else closes it twice.
 	 * @param fd the descriptor
 	 */
-	public static void closeQuietly(FileDescriptor fd) {
+	static void closeQuietly(FileDescriptor fd) {
 		if (fd.valid()) {
 			try {
 				new FileInputStream(fd).close();
@@ -32,7 +33,7 @@ public final class Descriptors {
 	 * Close each descriptor, ignoring failures.
 	 * @param fds the descriptors
 	 */
-	public static void closeQuietly(FileDescriptor... fds) {
+	static void closeQuietly(FileDescriptor... fds) {
 		for (FileDescriptor fd : fds) {
 			closeQuietly(fd);
 		}

@@ -60,6 +60,9 @@ record Frame(byte type, int seq, int arg, byte[] payload, FileDescriptor[] fds) 
 
 	static final FileDescriptor[] NO_FDS = new FileDescriptor[0];
 
+	/** No message: sequence numbers start at 1. */
+	static final int NO_SEQ = 0;
+
 	static byte[] control(byte type, int seq, int arg) {
 		byte[] frame = new byte[HEADER_SIZE];
 		writeHeader(frame, 0, type, 0, seq, arg);

@@ -7,11 +7,11 @@ package dev.ceramic.channel;
  * {@link ChannelClosedException.Reason#BROKEN BROKEN}. On send, nothing was written and
  * the channel stays open.
  */
-public class FrameTooLargeException extends ChannelException {
+public final class FrameTooLargeException extends ChannelException {
 
 	private static final long serialVersionUID = 1L;
 
-	public FrameTooLargeException(String message) {
+	FrameTooLargeException(String message) {
 		super(message);
 	}
 

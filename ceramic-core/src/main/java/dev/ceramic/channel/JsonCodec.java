@@ -119,28 +119,28 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * Return the Jackson type for a Java type, to resolve once and reuse.
+	 * Resolve a Java type for this codec, once, to reuse for every message of that type.
 	 * @param type the Java type, which may be generic
-	 * @return the Jackson type
+	 * @return the resolved type
 	 */
-	public JavaType javaType(Type type) {
-		return this.mapper.constructType(type);
+	public MessageType messageType(Type type) {
+		return new MessageType(this.mapper.constructType(type));
 	}
 
 	/**
-	 * Return the Jackson type for a generic type used in a member of a class, with that
-	 * class's type variables bound as one of its subtypes binds them: in
+	 * Resolve a generic type used in a member of a class, with that class's type
+	 * variables bound as one of its subtypes binds them: in
 	 * {@code interface Points extends Repository<Point>}, {@code T find(int)} of
 	 * {@code Repository<T>} returns a {@code Point}.
 	 * @param type the member's generic type
 	 * @param declaringClass the class that declares the member
 	 * @param subtype the type through which the member is used
-	 * @return the Jackson type
+	 * @return the resolved type
 	 */
-	public JavaType javaType(Type type, Class<?> declaringClass, Class<?> subtype) {
-		JavaType declaring = javaType(subtype).findSuperType(declaringClass);
+	public MessageType messageType(Type type, Class<?> declaringClass, Class<?> subtype) {
+		JavaType declaring = this.mapper.constructType(subtype).findSuperType(declaringClass);
 		TypeBindings bindings = (declaring != null) ? declaring.getBindings() : TypeBindings.emptyBindings();
-		return this.mapper.getTypeFactory().resolveMemberType(type, bindings);
+		return new MessageType(this.mapper.getTypeFactory().resolveMemberType(type, bindings));
 	}
 
 	/**
@@ -150,22 +150,34 @@ public final class JsonCodec {
 	 * @return the encoded message
 	 * @throws IllegalArgumentException if the value cannot be encoded as that type
 	 */
-	public byte[] encode(@Nullable Object value, JavaType type) {
+	public byte[] encode(@Nullable Object value, MessageType type) {
 		return encode(value, type, 0);
 	}
 
 	/**
-	 * Encode a value after {@code headroom} bytes left zero at the start of the returned
-	 * array, for the caller's own header: a protocol that frames the message then need
-	 * not copy it into a larger array. {@link #decode(byte[], int, int, JavaType)} reads
-	 * it back from offset {@code headroom}.
+	 * Encode a value behind a header, for a protocol that frames the message: the
+	 * returned array starts with a copy of {@code header}, and the message follows, so
+	 * that it need not be copied into a larger array.
+	 * {@link #decode(byte[], int, int, MessageType)} reads it back from offset
+	 * {@code header.length}.
 	 * @param value the value, or {@code null}
 	 * @param type its declared type
-	 * @param headroom how many bytes to leave free at the start
-	 * @return the encoded message, after the headroom
+	 * @param header the bytes to put first
+	 * @return the header, then the encoded message
 	 * @throws IllegalArgumentException if the value cannot be encoded as that type
 	 */
-	public byte[] encode(@Nullable Object value, JavaType type, int headroom) {
+	public byte[] encode(@Nullable Object value, MessageType type, byte[] header) {
+		byte[] message = encode(value, type, header.length);
+		System.arraycopy(header, 0, message, 0, header.length);
+		return message;
+	}
+
+	/**
+	 * Encode a value after {@code headroom} bytes left zero at the start of the returned
+	 * array.
+	 */
+	byte[] encode(@Nullable Object value, MessageType messageType, int headroom) {
+		JavaType type = messageType.javaType;
 		Scalar scalar = Scalar.of(type.getRawClass());
 		if (scalar != null && value != null) {
 			byte[] message = scalar.encode(value, headroom);
@@ -212,7 +224,7 @@ public final class JsonCodec {
 	 * @return the encoded message
 	 */
 	public byte[] encode(@Nullable Object value, Type type) {
-		return encode(value, javaType(type));
+		return encode(value, messageType(type));
 	}
 
 	/**
@@ -224,7 +236,7 @@ public final class JsonCodec {
 	 * @throws MessageDecodingException if the message is malformed or does not fit the
 	 * type
 	 */
-	public <T> @Nullable T decode(byte[] message, JavaType type) {
+	public <T> @Nullable T decode(byte[] message, MessageType type) {
 		return decode(message, 0, message.length, type);
 	}
 
@@ -240,7 +252,8 @@ public final class JsonCodec {
 	 * type
 	 */
 	@SuppressWarnings("unchecked")
-	public <T> @Nullable T decode(byte[] bytes, int offset, int length, JavaType type) {
+	public <T> @Nullable T decode(byte[] bytes, int offset, int length, MessageType messageType) {
+		JavaType type = messageType.javaType;
 		if (length < 4) {
 			throw new MessageDecodingException(
 					"Malformed message: " + length + " bytes is too short to hold the JSON length prefix");
@@ -287,7 +300,7 @@ public final class JsonCodec {
 	 * @return the value, possibly {@code null}
 	 */
 	public <T> @Nullable T decode(byte[] message, Class<T> type) {
-		return decode(message, javaType(type));
+		return decode(message, messageType(type));
 	}
 
 	private static List<byte[]> splitAttachments(byte[] bytes, int offset, int end) {
@@ -359,6 +372,26 @@ public final class JsonCodec {
 						+ " is out of range: the message has " + attachments.size() + " attachments");
 			}
 			return attachments.get(index);
+		}
+
+	}
+
+	/**
+	 * A Java type resolved by a {@link JsonCodec}: resolve it once with
+	 * {@link JsonCodec#messageType(Type)} and pass it with every message of that type,
+	 * which then costs no type lookup.
+	 */
+	public static final class MessageType {
+
+		private final JavaType javaType;
+
+		private MessageType(JavaType javaType) {
+			this.javaType = javaType;
+		}
+
+		@Override
+		public String toString() {
+			return this.javaType.toCanonical();
 		}
 
 	}

@@ -6,11 +6,11 @@ package dev.ceramic.channel;
  * {@link ChannelClosedException} whose reason is
  * {@link ChannelClosedException.Reason#BROKEN BROKEN}.
  */
-public class MalformedFrameException extends ChannelException {
+public final class MalformedFrameException extends ChannelException {
 
 	private static final long serialVersionUID = 1L;
 
-	public MalformedFrameException(String message) {
+	MalformedFrameException(String message) {
 		super(message);
 	}
 

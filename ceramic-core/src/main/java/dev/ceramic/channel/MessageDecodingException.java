@@ -4,15 +4,15 @@ package dev.ceramic.channel;
  * A message arrived intact but its content could not be decoded into the expected type.
  * Only that receive fails: the frame was consumed and the channel stays open.
  */
-public class MessageDecodingException extends ChannelException {
+public final class MessageDecodingException extends ChannelException {
 
 	private static final long serialVersionUID = 1L;
 
-	public MessageDecodingException(String message, Throwable cause) {
+	MessageDecodingException(String message, Throwable cause) {
 		super(message, cause);
 	}
 
-	public MessageDecodingException(String message) {
+	MessageDecodingException(String message) {
 		super(message);
 	}
 

@@ -4,8 +4,8 @@ import java.io.FileDescriptor;
 import java.lang.reflect.Type;
 import java.time.Duration;
 
+import dev.ceramic.channel.JsonCodec.MessageType;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JavaType;
 
 /**
  * The receiving side of a typed channel, the wormhole seed's {@code Receiver<T>}. A
@@ -20,9 +20,9 @@ public final class TypedReceiver<T> {
 
 	private final JsonCodec codec;
 
-	private final JavaType type;
+	private final MessageType type;
 
-	private TypedReceiver(Chan chan, JsonCodec codec, JavaType type) {
+	private TypedReceiver(Chan chan, JsonCodec codec, MessageType type) {
 		this.chan = chan;
 		this.codec = codec;
 		this.type = type;
@@ -48,7 +48,7 @@ public final class TypedReceiver<T> {
 	 * @return the receiver
 	 */
 	public static <T> TypedReceiver<T> over(Chan chan, JsonCodec codec, Type type) {
-		return new TypedReceiver<>(chan, codec, codec.javaType(type));
+		return new TypedReceiver<>(chan, codec, codec.messageType(type));
 	}
 
 	/**

@@ -4,8 +4,8 @@ import java.io.FileDescriptor;
 import java.lang.reflect.Type;
 import java.time.Duration;
 
+import dev.ceramic.channel.JsonCodec.MessageType;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JavaType;
 
 /**
  * The sending side of a typed channel, the wormhole seed's {@code Sender<T>}: values are
@@ -20,9 +20,9 @@ public final class TypedSender<T> {
 
 	private final JsonCodec codec;
 
-	private final JavaType type;
+	private final MessageType type;
 
-	private TypedSender(Chan chan, JsonCodec codec, JavaType type) {
+	private TypedSender(Chan chan, JsonCodec codec, MessageType type) {
 		this.chan = chan;
 		this.codec = codec;
 		this.type = type;
@@ -49,7 +49,7 @@ public final class TypedSender<T> {
 	 * @return the sender
 	 */
 	public static <T> TypedSender<T> over(Chan chan, JsonCodec codec, Type type) {
-		return new TypedSender<>(chan, codec, codec.javaType(type));
+		return new TypedSender<>(chan, codec, codec.messageType(type));
 	}
 
 	/**

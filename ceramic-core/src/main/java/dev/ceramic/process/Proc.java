@@ -1,7 +1,6 @@
 package dev.ceramic.process;
 
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelException;
-import dev.ceramic.channel.Descriptors;
-import org.newsclub.net.unix.AFSocket;
-import org.newsclub.net.unix.AFSocketCapability;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.FileDescriptorCast;
+import dev.ceramic.channel.ChildEnd;
+import dev.ceramic.platform.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,11 +84,11 @@ public final class Proc implements AutoCloseable {
 	 */
 	public static Proc start(Class<? extends ProcMain> entry, Chan chan, ProcOptions options) {
 		String name = (options.name() != null) ? options.name() : entry.getSimpleName();
-		if (!AFSocket.supports(AFSocketCapability.CAPABILITY_FD_AS_REDIRECT)) {
+		if (!Platform.supports(Platform.Capability.SOCKET_AS_STANDARD_INPUT)) {
 			throw new ProcStartException("junixsocket on this platform cannot hand a socket to a child process "
 					+ "(CAPABILITY_FD_AS_REDIRECT is missing), so Proc cannot start '" + name + "'");
 		}
-		AFUNIXSocket childEnd = chan.detachPeerSocket();
+		ChildEnd childEnd = chan.takeChildEnd();
 		Process process;
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command(entry, chan, options));
@@ -100,7 +96,7 @@ public final class Proc implements AutoCloseable {
 			if (options.workingDirectory() != null) {
 				builder.directory(options.workingDirectory().toFile());
 			}
-			builder.redirectInput(FileDescriptorCast.using(childEnd.getFileDescriptor()).as(Redirect.class));
+			builder.redirectInput(childEnd.asStandardInput());
 			process = builder.start();
 		}
 		catch (IOException | RuntimeException ex) {
@@ -110,16 +106,8 @@ public final class Proc implements AutoCloseable {
 		}
 		finally {
 			// Close the parent's copy of the child's end, or the parent never sees
-			// end-of-stream
-			// when the child dies. Not through junixsocket's close(), which would shut
-			// the
-			// connection down for the child too.
-			try {
-				Descriptors.closeQuietly(childEnd.getFileDescriptor());
-			}
-			catch (IOException ex) {
-				// The descriptor is already invalid.
-			}
+			// end-of-stream when the child dies.
+			childEnd.close();
 		}
 		CountDownLatch ready = new CountDownLatch(1);
 		Logger output = LoggerFactory.getLogger("ceramic.proc." + name);
@@ -378,7 +366,9 @@ public final class Proc implements AutoCloseable {
 
 	/**
 	 * Kill the child at once with SIGKILL. The parent's end of the channel stays open,
-	 * and its blocked calls fail with a {@link dev.ceramic.channel.PeerGoneException}.
+	 * and its blocked calls fail with a
+	 * {@link dev.ceramic.channel.ChannelClosedException} whose reason is
+	 * {@code PEER_GONE}.
 	 */
 	public void kill() {
 		this.process.destroyForcibly();

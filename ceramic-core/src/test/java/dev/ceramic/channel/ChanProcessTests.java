@@ -101,7 +101,10 @@ class ChanProcessTests {
 		this.proc.kill();
 		Throwable failure = recv.get(5, TimeUnit.SECONDS);
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-		assertThat(failure).isInstanceOf(PeerGoneException.class).hasMessageContaining("peer is gone");
+		assertThat(failure)
+			.isInstanceOfSatisfying(ChannelClosedException.class,
+					(ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_GONE))
+			.hasMessageContaining("peer is gone");
 		assertThat(millis).as("milliseconds from SIGKILL to the failed recv").isLessThan(250);
 	}
 
@@ -114,7 +117,8 @@ class ChanProcessTests {
 		this.proc.kill();
 		Throwable failure = send.get(5, TimeUnit.SECONDS);
 		long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-		assertThat(failure).isInstanceOf(PeerGoneException.class);
+		assertThat(failure).isInstanceOfSatisfying(ChannelClosedException.class,
+				(ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_GONE));
 		assertThat(millis).as("milliseconds from SIGKILL to the failed send").isLessThan(250);
 	}
 

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import dev.ceramic.channel.JsonCodec.MessageType;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,9 +49,9 @@ class ScalarTests {
 
 	@Test
 	void leavesRoomForAHeader() {
-		byte[] message = this.codec.encode(42, this.codec.javaType(int.class), 3);
+		byte[] message = this.codec.encode(42, this.codec.messageType(int.class), 3);
 		assertThat(Arrays.copyOf(message, 3)).containsOnly(0);
-		Integer decoded = this.codec.decode(message, 3, message.length - 3, this.codec.javaType(int.class));
+		Integer decoded = this.codec.decode(message, 3, message.length - 3, this.codec.messageType(int.class));
 		assertThat(decoded).isEqualTo(42);
 	}
 
@@ -78,7 +78,7 @@ class ScalarTests {
 	@Test
 	void aStringPastTheLimitStillFails() {
 		JsonCodec limited = JsonCodec.create(JsonCodec.DEFAULT_MAX_NESTING_DEPTH, 10);
-		JavaType string = limited.javaType(String.class);
+		MessageType string = limited.messageType(String.class);
 		assertThat((String) limited.decode(limited.encode("0123456789", string), string)).isEqualTo("0123456789");
 		assertThatExceptionOfType(MessageDecodingException.class)
 			.isThrownBy(() -> limited.decode(limited.encode("0123456789a", string), string))
@@ -89,7 +89,7 @@ class ScalarTests {
 	void aValueOfAnotherTypeIsLeftToJackson() {
 		// An unchecked cast can put a Long where an int is declared; Jackson says no.
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> this.codec.encode(Long.MAX_VALUE, this.codec.javaType(int.class)));
+			.isThrownBy(() -> this.codec.encode(Long.MAX_VALUE, this.codec.messageType(int.class)));
 	}
 
 	private void assertReadAsJacksonDoes(String text, Class<?> type) {
@@ -102,11 +102,11 @@ class ScalarTests {
 			expected = JACKSON.readerFor(type).readValue(json);
 		}
 		catch (JacksonException ex) {
-			Throwable thrown = catchThrowable(() -> this.codec.decode(message, this.codec.javaType(type)));
+			Throwable thrown = catchThrowable(() -> this.codec.decode(message, this.codec.messageType(type)));
 			assertThat(thrown).as("reading %s as %s", text, type).isInstanceOf(MessageDecodingException.class);
 			return;
 		}
-		Object actual = this.codec.decode(message, this.codec.javaType(type));
+		Object actual = this.codec.decode(message, this.codec.messageType(type));
 		assertThat(actual).as("reading %s as %s", text, type).isEqualTo(expected);
 	}
 

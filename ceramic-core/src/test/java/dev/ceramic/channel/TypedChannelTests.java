@@ -126,10 +126,10 @@ class TypedChannelTests {
 		JsonCodec codec = JsonCodec.defaults();
 		TypedBlob blob = new TypedBlob("h", randomBytes(100), new byte[] { 5 });
 		byte[] plain = codec.encode(blob, TypedBlob.class);
-		byte[] withHeadroom = codec.encode(blob, codec.javaType(TypedBlob.class), 3);
+		byte[] withHeadroom = codec.encode(blob, codec.messageType(TypedBlob.class), 3);
 		assertThat(withHeadroom).hasSize(plain.length + 3).startsWith(0, 0, 0);
 		assertThat(Arrays.copyOfRange(withHeadroom, 3, withHeadroom.length)).isEqualTo(plain);
-		assertThat(codec.<TypedBlob>decode(withHeadroom, 3, plain.length, codec.javaType(TypedBlob.class)))
+		assertThat(codec.<TypedBlob>decode(withHeadroom, 3, plain.length, codec.messageType(TypedBlob.class)))
 			.isEqualTo(blob);
 	}
 

@@ -6,7 +6,6 @@ import java.util.OptionalInt;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
-import dev.ceramic.channel.PeerGoneException;
 import dev.ceramic.channel.TypedReceiver;
 import dev.ceramic.test.proc.ChildFacts;
 import dev.ceramic.test.proc.ChildJvms;
@@ -79,7 +78,7 @@ class ProcLifecycleTests {
 			assertThat(ExitStatus.describe(137)).isEqualTo("signal SIGKILL (status 137)");
 			assertThat(ChildJvms.isAlive(proc.pid())).isFalse();
 			// The parent's end stays usable until it notices that the peer is gone.
-			assertThatExceptionOfType(PeerGoneException.class).isThrownBy(() -> chan.recv(TIMEOUT))
+			assertThatExceptionOfType(ChannelClosedException.class).isThrownBy(() -> chan.recv(TIMEOUT))
 				.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_GONE));
 		}
 	}

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.JsonCodec.MessageType;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JavaType;
 
 /**
  * The remotely invocable methods of a pool's service interfaces, numbered the same way in
@@ -63,13 +63,14 @@ public final class MethodTable {
 				.toList();
 			for (Method method : methods) {
 				Type[] parameters = method.getGenericParameterTypes();
-				JavaType[] parameterTypes = new JavaType[parameters.length];
+				MessageType[] parameterTypes = new MessageType[parameters.length];
 				for (int i = 0; i < parameters.length; i++) {
-					parameterTypes[i] = codec.javaType(parameters[i], method.getDeclaringClass(), type);
+					parameterTypes[i] = codec.messageType(parameters[i], method.getDeclaringClass(), type);
 				}
 				// Inherited from a generic interface, T means the type argument the
 				// service interface gives it.
-				JavaType returnType = codec.javaType(method.getGenericReturnType(), method.getDeclaringClass(), type);
+				MessageType returnType = codec.messageType(method.getGenericReturnType(), method.getDeclaringClass(),
+						type);
 				entries.add(new Entry(entries.size(), service, type, method, parameterTypes, returnType,
 						method.getReturnType() == void.class));
 			}
@@ -177,8 +178,8 @@ public final class MethodTable {
 	 * @param returnType the resolved generic return type
 	 * @param isVoid whether the method returns nothing
 	 */
-	public record Entry(int id, int serviceIndex, Class<?> serviceInterface, Method method, JavaType[] parameterTypes,
-			JavaType returnType, boolean isVoid) {
+	public record Entry(int id, int serviceIndex, Class<?> serviceInterface, Method method,
+			MessageType[] parameterTypes, MessageType returnType, boolean isVoid) {
 
 		/**
 		 * Describe the method for messages, as {@code Interface.method(Type, Type)}.

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.JsonCodec.MessageType;
 import dev.ceramic.channel.MessageDecodingException;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JavaType;
 
 /**
  * The invocation protocol between the application and a worker, one {@code Chan} message
@@ -47,6 +47,9 @@ public final class Protocol {
 	// Kind and call id, before the encoded value or error.
 	private static final int REPLY_HEADER = 1 + 4;
 
+	/** Where {@link #reply} writes the kind and the call's id. */
+	private static final byte[] BLANK_REPLY_HEADER = new byte[REPLY_HEADER];
+
 	private Protocol() {
 	}
 
@@ -70,16 +73,14 @@ public final class Protocol {
 	}
 
 	static byte[] json(byte kind, JsonCodec codec, Object value) {
-		byte[] message = codec.encode(value, codec.javaType(value.getClass()), 1);
-		message[0] = kind;
-		return message;
+		return codec.encode(value, codec.messageType(value.getClass()), new byte[] { kind });
 	}
 
 	static <T> T readJson(byte[] message, JsonCodec codec, Class<T> type) {
 		byte kind = kind(message);
 		T value;
 		try {
-			value = codec.decode(message, 1, message.length - 1, codec.javaType(type));
+			value = codec.decode(message, 1, message.length - 1, codec.messageType(type));
 		}
 		catch (MessageDecodingException ex) {
 			throw new ProtocolException("a malformed " + kindName(kind) + " message: " + ex.getMessage(), ex);
@@ -147,12 +148,12 @@ public final class Protocol {
 		return new DecodedCall(callId, entry, arguments);
 	}
 
-	static byte[] result(int callId, JsonCodec codec, @Nullable Object value, JavaType type) {
-		return reply(RESULT, callId, codec.encode(value, type, REPLY_HEADER));
+	static byte[] result(int callId, JsonCodec codec, @Nullable Object value, MessageType type) {
+		return reply(RESULT, callId, codec.encode(value, type, BLANK_REPLY_HEADER));
 	}
 
 	static byte[] error(int callId, JsonCodec codec, RemoteError error) {
-		return reply(ERROR, callId, codec.encode(error, codec.javaType(RemoteError.class), REPLY_HEADER));
+		return reply(ERROR, callId, codec.encode(error, codec.messageType(RemoteError.class), BLANK_REPLY_HEADER));
 	}
 
 	private static byte[] reply(byte kind, int callId, byte[] message) {
@@ -174,7 +175,7 @@ public final class Protocol {
 	 * @return the reply
 	 * @throws ProtocolException if it is no reply to that call or is malformed
 	 */
-	static Reply readReply(byte[] message, int callId, JavaType returnType, JsonCodec codec) {
+	static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec) {
 		byte kind = kind(message);
 		if (kind != RESULT && kind != ERROR) {
 			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");
@@ -192,7 +193,7 @@ public final class Protocol {
 				return new Reply(codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER, returnType), null);
 			}
 			RemoteError error = codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER,
-					codec.javaType(RemoteError.class));
+					codec.messageType(RemoteError.class));
 			if (error == null) {
 				throw new ProtocolException("an ERROR reply without content");
 			}

@@ -135,7 +135,7 @@ class ProtocolFuzzTests {
 		boolean result = message.length > 0 && message[0] == Protocol.RESULT;
 		int offset = Math.min(message.length, result ? 5 : 1);
 		attempt("decode", () -> codec.decode(message, offset, message.length - offset,
-				result ? entry.returnType() : codec.javaType(Object.class)));
+				result ? entry.returnType() : codec.messageType(Object.class)));
 	}
 
 	private void attempt(String decoder, Runnable decode) {

@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
-import dev.ceramic.channel.Descriptors;
 import dev.ceramic.channel.Received;
 import dev.ceramic.process.ProcMain;
 
@@ -61,7 +60,7 @@ public class FdPeer implements ProcMain {
 		Received received = chan.recvWithFds();
 		FileDescriptor[] fds = received.fileDescriptors();
 		if (fds.length != 2) {
-			Descriptors.closeQuietly(fds);
+			closeQuietly(fds);
 			throw new IllegalStateException("Expected 2 descriptors, got " + fds.length);
 		}
 		byte[] content;
@@ -93,7 +92,7 @@ public class FdPeer implements ProcMain {
 			kept.addAll(List.of(chan.recvWithFds().fileDescriptors()));
 		}
 		long holding = openDescriptors();
-		Descriptors.closeQuietly(kept.toArray(new FileDescriptor[0]));
+		closeQuietly(kept.toArray(new FileDescriptor[0]));
 		long closed = openDescriptors();
 		chan.send((before + " " + holding + " " + closed).getBytes(StandardCharsets.UTF_8));
 	}
@@ -108,6 +107,19 @@ public class FdPeer implements ProcMain {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void closeQuietly(FileDescriptor... fds) {
+		for (FileDescriptor fd : fds) {
+			if (fd.valid()) {
+				try {
+					new FileInputStream(fd).close();
+				}
+				catch (IOException ex) {
+					// The descriptor is invalid either way.
+				}
+			}
 		}
 	}
 

@@ -1,0 +1,175 @@
+package dev.ceramic.platform;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.newsclub.net.unix.AFSocket;
+import org.newsclub.net.unix.AFSocketCapability;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one home of what only some operating systems offer: each mechanism ceramic uses
+ * beyond plain Java sits behind a {@link Capability} that {@link #supports(Capability)}
+ * checks, so that no other class asks which system it runs on.
+ *
+ * <p>
+ * A capability is detected once per JVM, when first asked about. When it is missing, one
+ * log line says so and what ceramic does without it; the caller then takes that way.
+ * Detection loads nothing it does not need: a child that only inspects its standard input
+ * does not load junixsocket.
+ */
+public final class Platform {
+
+	private static final Map<Capability, Boolean> detected = new ConcurrentHashMap<>();
+
+	private Platform() {
+	}
+
+	/**
+	 * Whether this system offers a capability. The first call that finds it missing logs
+	 * one line saying so.
+	 * @param capability the capability
+	 * @return whether it is there
+	 */
+	public static boolean supports(Capability capability) {
+		Boolean known = detected.get(capability);
+		return (known != null) ? known : detected.computeIfAbsent(capability, Platform::detect);
+	}
+
+	private static boolean detect(Capability capability) {
+		boolean present = switch (capability) {
+			case ABSTRACT_NAMESPACE -> Junixsocket.abstractNamespace();
+			case SOCKET_AS_STANDARD_INPUT -> Junixsocket.socketAsRedirect();
+			case DESCRIPTOR_INSPECTION -> Files.isDirectory(Path.of("/proc/self/fd"));
+			case PROCESS_MEMORY -> Files.isReadable(Path.of("/proc/self/status"));
+		};
+		if (!present) {
+			LoggerFactory.getLogger(Platform.class)
+				.info("{} is not available on {} {}; {}", capability.description, System.getProperty("os.name"),
+						System.getProperty("os.arch"), capability.without);
+		}
+		return present;
+	}
+
+	/**
+	 * Return a fresh name for a socket in the abstract namespace, which no other socket
+	 * has: {@code ceramic-<purpose>-<random UUID>}. Meaningful only where
+	 * {@link Capability#ABSTRACT_NAMESPACE} is supported.
+	 * @param purpose what the socket is for, such as {@code chan}
+	 * @return the name, without the namespace's leading zero byte
+	 */
+	public static String abstractSocketName(String purpose) {
+		return "ceramic-" + purpose + "-" + UUID.randomUUID();
+	}
+
+	/**
+	 * Describe what this process's standard input is, as Linux's {@code /proc/self/fd/0}
+	 * names it: {@code socket:[4711]} for a socket, {@code pipe:[4712]} for a pipe, or a
+	 * file's path.
+	 * @return the description, or empty where {@link Capability#DESCRIPTOR_INSPECTION} is
+	 * missing or standard input is closed
+	 */
+	public static Optional<String> describeStandardInput() {
+		if (!supports(Capability.DESCRIPTOR_INSPECTION)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString());
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Return a process's resident memory, its {@code VmRSS} in Linux's
+	 * {@code /proc/<pid>/status}.
+	 * @param pid the process
+	 * @return the resident set size in bytes, or -1 if the process is gone or
+	 * {@link Capability#PROCESS_MEMORY} is missing
+	 */
+	public static long residentMemory(long pid) {
+		if (!supports(Capability.PROCESS_MEMORY)) {
+			return -1;
+		}
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					String[] parts = line.substring(6).trim().split("\\s+");
+					return Long.parseLong(parts[0]) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// The process is gone.
+		}
+		return -1;
+	}
+
+	/**
+	 * A mechanism that only some systems offer.
+	 */
+	public enum Capability {
+
+		/**
+		 * Sockets named in Linux's abstract namespace, which have no file behind them.
+		 * Channels make their socketpair through a one-off listener there. Linux only;
+		 * elsewhere a channel is made with junixsocket's socketpair, which leaks two
+		 * descriptors per channel.
+		 */
+		ABSTRACT_NAMESPACE("The abstract socket namespace",
+				"channels are made with junixsocket's socketpair, which leaks two descriptors each"),
+
+		/**
+		 * Handing an AF_UNIX socket to a child process as its standard input
+		 * (junixsocket's {@code CAPABILITY_FD_AS_REDIRECT}). Linux and macOS; without it
+		 * no child process can be started.
+		 */
+		SOCKET_AS_STANDARD_INPUT("Handing a socket to a child process as its standard input",
+				"child processes cannot be started"),
+
+		/**
+		 * Seeing what a descriptor of this process is, through Linux's
+		 * {@code /proc/self/fd}. Linux only; elsewhere a child whose standard input is
+		 * not a channel's socket learns so only at its channel's first call that needs
+		 * junixsocket.
+		 */
+		DESCRIPTOR_INSPECTION("/proc/self/fd",
+				"a child whose standard input is not a channel learns so only when junixsocket has loaded"),
+
+		/**
+		 * Reading a process's resident memory from Linux's {@code /proc/<pid>/status}.
+		 * Linux only; elsewhere the memory of workers is not measured.
+		 */
+		PROCESS_MEMORY("/proc/<pid>/status", "the resident memory of workers is not measured");
+
+		private final String description;
+
+		private final String without;
+
+		Capability(String description, String without) {
+			this.description = description;
+			this.without = without;
+		}
+
+	}
+
+	/** The checks that need junixsocket, loaded only when one is asked for. */
+	private static final class Junixsocket {
+
+		static boolean abstractNamespace() {
+			return AFSocket.supports(AFSocketCapability.CAPABILITY_ABSTRACT_NAMESPACE);
+		}
+
+		static boolean socketAsRedirect() {
+			return AFSocket.supports(AFSocketCapability.CAPABILITY_FD_AS_REDIRECT);
+		}
+
+	}
+
+}
