@@ -29,8 +29,6 @@ import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.pool.internal.ExceptionTranslator;
 import dev.ceramic.pool.internal.MethodTable;
 import dev.ceramic.pool.internal.Protocol;
-import dev.ceramic.pool.internal.ServiceInvocationHandler;
-import dev.ceramic.pool.internal.Worker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +132,7 @@ public final class WorkerPool implements AutoCloseable {
 	private WorkerPool(Builder builder) {
 		this.settings = builder.settings;
 		this.interfaces = List.copyOf(builder.interfaces);
-		this.services = Worker.describeServices(this.interfaces, builder.implementations);
+		this.services = WorkerLauncher.describeServices(this.interfaces, builder.implementations);
 		this.codec = JsonCodec.create(this.settings.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
 		this.table = MethodTable.of(this.interfaces, this.codec);
 		this.methodTimeouts = methodTimeouts(this.table, this.interfaces.size(), this.settings.callTimeout());
@@ -272,14 +270,13 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
-	 * Run one call in a worker, through the interceptors. Proxies call this; it is public
-	 * only for them.
+	 * Run one call in a worker, through the interceptors, for the pool's proxies.
 	 * @param entry the method
 	 * @param arguments the arguments
 	 * @return the result
 	 * @throws Throwable what the call threw, translated for the caller
 	 */
-	public @Nullable Object invoke(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
+	@Nullable Object invoke(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
 		if (this.interceptors.isEmpty()) {
 			return call(entry, arguments);
 		}
@@ -309,7 +306,7 @@ public final class WorkerPool implements AutoCloseable {
 			try {
 				return call(worker, entry, encoded, timeout);
 			}
-			catch (Worker.UndeliveredCallException ex) {
+			catch (UndeliveredCallException ex) {
 				// The worker died idle before the pool heard of it, and the call never
 				// ran: give it to another worker, as if the death had been noticed first.
 				lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.crash().getMessage());
@@ -326,7 +323,7 @@ public final class WorkerPool implements AutoCloseable {
 		try {
 			reply = worker.call(entry, encoded, timeout);
 		}
-		catch (Worker.UndeliveredCallException ex) {
+		catch (UndeliveredCallException ex) {
 			throw ex;
 		}
 		catch (CallTimeoutException ex) {
@@ -573,7 +570,7 @@ public final class WorkerPool implements AutoCloseable {
 	private void launchWorker() {
 		Worker worker;
 		try {
-			worker = Worker.start(this.settings, this.services, this.table, this.codec, this.errorDirectory);
+			worker = WorkerLauncher.start(this.settings, this.services, this.table, this.codec, this.errorDirectory);
 		}
 		catch (RuntimeException ex) {
 			WorkerStartException failure = (ex instanceof WorkerStartException start) ? start

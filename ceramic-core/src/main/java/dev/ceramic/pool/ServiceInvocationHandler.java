@@ -1,17 +1,17 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.util.Map;
 
-import dev.ceramic.pool.WorkerPool;
+import dev.ceramic.pool.internal.MethodTable;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Behind a service proxy: abstract methods go to the pool through a map resolved up
  * front, default methods run here, and {@code Object}'s methods are answered here.
  */
-public final class ServiceInvocationHandler implements InvocationHandler {
+final class ServiceInvocationHandler implements InvocationHandler {
 
 	private final WorkerPool pool;
 
@@ -19,8 +19,7 @@ public final class ServiceInvocationHandler implements InvocationHandler {
 
 	private final Map<Method, MethodTable.Entry> remoteMethods;
 
-	public ServiceInvocationHandler(WorkerPool pool, Class<?> serviceInterface,
-			Map<Method, MethodTable.Entry> remoteMethods) {
+	ServiceInvocationHandler(WorkerPool pool, Class<?> serviceInterface, Map<Method, MethodTable.Entry> remoteMethods) {
 		this.pool = pool;
 		this.serviceInterface = serviceInterface;
 		this.remoteMethods = remoteMethods;
