@@ -75,7 +75,8 @@ final class Leases {
 					throw new CallRejectedException(name(), CallRejectedException.Reason.QUEUE_FULL,
 							"Pool '" + name() + "' is saturated: all " + roster.workers.size()
 									+ " workers are busy and " + roster.waiting
-									+ " calls are already waiting (max-queued-calls)",
+									+ " calls are already waiting (max-queued-calls); raise max-workers or "
+									+ "max-queued-calls if this load is expected",
 							null);
 				}
 				long remaining = deadline - System.nanoTime();
@@ -83,7 +84,8 @@ final class Leases {
 					throw new CallRejectedException(name(), CallRejectedException.Reason.ACQUIRE_TIMEOUT,
 							"Pool '" + name() + "' had no free worker within the acquire-timeout of "
 									+ this.settings.acquireTimeout() + " (" + roster.workers.size() + " workers, "
-									+ roster.starting + " starting, max-workers " + this.settings.maxWorkers() + ")",
+									+ roster.starting + " starting, max-workers " + this.settings.maxWorkers()
+									+ "); raise max-workers or acquire-timeout if this load is expected",
 							null);
 				}
 				roster.waiting++;

@@ -74,7 +74,8 @@ final class Supervisor {
 		WorkerStartException cause = this.lastStartFailure;
 		return new CallRejectedException(name(), CallRejectedException.Reason.POOL_FAILED,
 				"Pool '" + name() + "' has failed: its workers died during start-up " + this.startFailuresInARow
-						+ " times in a row. Last start-up error: " + ((cause != null) ? cause.getMessage() : "unknown"),
+						+ " times in a row, and calls are rejected until one starts again; the last start-up error "
+						+ "tells what keeps them from starting: " + ((cause != null) ? cause.getMessage() : "unknown"),
 				cause);
 	}
 
