@@ -110,9 +110,7 @@ final class HouseKeeping implements Runnable {
 		try {
 			removed = this.roster.idle.remove(worker);
 			if (removed) {
-				this.roster.workers.remove(worker);
-				this.roster.counters.recycled();
-				this.supervisor.replenish();
+				this.supervisor.recycle(worker);
 			}
 		}
 		finally {

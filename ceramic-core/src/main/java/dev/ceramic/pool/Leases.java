@@ -125,9 +125,7 @@ final class Leases {
 			worker.setBusy(false);
 			this.supervisor.callCompleted();
 			if (recycle && roster.state == PoolState.RUNNING) {
-				roster.workers.remove(worker);
-				roster.counters.recycled();
-				this.supervisor.replenish();
+				this.supervisor.recycle(worker);
 			}
 			else {
 				roster.idle.addFirst(worker);

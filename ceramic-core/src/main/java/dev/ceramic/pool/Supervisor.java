@@ -85,6 +85,17 @@ final class Supervisor {
 	}
 
 	/**
+	 * Take a worker out of the pool to be recycled, counted, and start its replacement;
+	 * lock held. The caller retires it once the lock is released.
+	 * @param worker the worker, no longer idle
+	 */
+	void recycle(Worker worker) {
+		this.roster.workers.remove(worker);
+		this.roster.counters.recycled();
+		replenish();
+	}
+
+	/**
 	 * Start workers until min-workers are running or starting, and the waiting calls are
 	 * covered; lock held.
 	 */
