@@ -1,17 +1,19 @@
 package dev.ceramic.pool;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The call was not run: no worker became free in time, the queue of waiting calls was
  * full, the pool has failed because its workers cannot start, or the pool is shut down.
  * Nothing was sent to any worker.
  */
-public class CallRejectedException extends CeramicException {
+public final class CallRejectedException extends WorkerPoolException {
 
 	private static final long serialVersionUID = 1L;
 
 	private final Reason reason;
 
-	public CallRejectedException(String poolName, Reason reason, String message, Throwable cause) {
+	public CallRejectedException(String poolName, Reason reason, String message, @Nullable Throwable cause) {
 		super(poolName, 0, message, cause);
 		this.reason = reason;
 	}

@@ -7,7 +7,7 @@ import java.time.Duration;
  * The worker was killed with SIGKILL (a hung native call cannot be stopped any other way)
  * and is replaced.
  */
-public class CallTimeoutException extends CeramicException {
+public final class CallTimeoutException extends WorkerPoolException {
 
 	private static final long serialVersionUID = 1L;
 

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * out-of-memory exit, a kill from outside) or broke the protocol and was killed. The
  * worker is replaced; the call may or may not have had effects before the worker died.
  */
-public class WorkerCrashedException extends CeramicException {
+public final class WorkerCrashedException extends WorkerPoolException {
 
 	private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,9 @@
  * A pool of worker JVMs that run service implementations, and proxies that turn each
  * interface call into one synchronous message to a worker. Whatever a worker does (crash,
  * hang, leak, send garbage), the caller gets one of the exceptions under
- * {@link dev.ceramic.pool.CeramicException} and the pool goes on serving.
+ * {@link dev.ceramic.pool.WorkerPoolException} and the pool goes on serving. The pool's
+ * parts (call dispatch, leasing, supervision, house-keeping, the handle on each worker)
+ * are package-private behind {@link dev.ceramic.pool.WorkerPool}.
  *
  * @see dev.ceramic.pool.WorkerPool
  */

@@ -374,7 +374,7 @@ class FaultMatrixTests {
 		Throwable thrown = catchThrowable(call::run);
 		assertWithin(callTimeout, start);
 		assertThat(thrown).isInstanceOf(type);
-		assertThat(((CeramicException) thrown).poolName()).isEqualTo("faulty");
+		assertThat(((WorkerPoolException) thrown).poolName()).isEqualTo("faulty");
 		return type.cast(thrown);
 	}
 

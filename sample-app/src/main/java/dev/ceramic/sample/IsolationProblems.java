@@ -4,7 +4,7 @@ import java.net.URI;
 
 import dev.ceramic.pool.CallRejectedException;
 import dev.ceramic.pool.CallTimeoutException;
-import dev.ceramic.pool.CeramicException;
+import dev.ceramic.pool.WorkerPoolException;
 import dev.ceramic.pool.WorkerCrashedException;
 import dev.ceramic.sample.Resolver.UnknownHostException;
 import org.springframework.http.HttpStatus;
@@ -53,7 +53,7 @@ class IsolationProblems {
 		return problem;
 	}
 
-	private static ProblemDetail problem(HttpStatus status, String title, String type, CeramicException ex) {
+	private static ProblemDetail problem(HttpStatus status, String title, String type, WorkerPoolException ex) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
 		problem.setTitle(title);
 		problem.setType(URI.create("https://ceramic.dev/problems/" + type));

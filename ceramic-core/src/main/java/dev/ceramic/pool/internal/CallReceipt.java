@@ -24,10 +24,10 @@ import java.nio.file.StandardOpenOption;
  * process is dead, without an {@code msync}. The file's name is only needed until the
  * worker has mapped it; the application deletes it then, and the mappings outlive it.
  */
-final class CallReceipt {
+public final class CallReceipt {
 
 	/** System property: the path of the worker's receipt file. */
-	static final String PROPERTY = "ceramic.worker.receipt";
+	public static final String PROPERTY = "ceramic.worker.receipt";
 
 	private static final int SIZE = Integer.BYTES;
 
@@ -50,7 +50,7 @@ final class CallReceipt {
 	 * @return the receipt
 	 * @throws IOException if the file cannot be created or mapped
 	 */
-	static CallReceipt create(Path directory) throws IOException {
+	public static CallReceipt create(Path directory) throws IOException {
 		Path file = Files.createTempFile(directory, "receipt-", ".bin");
 		try {
 			return new CallReceipt(file, map(file));
@@ -82,7 +82,7 @@ final class CallReceipt {
 	 * Return the path of the file, for the worker.
 	 * @return the path
 	 */
-	Path file() {
+	public Path file() {
 		return this.file;
 	}
 
@@ -102,7 +102,7 @@ final class CallReceipt {
 	 * @param callId the call's id
 	 * @return whether the worker took the call
 	 */
-	boolean took(int callId) {
+	public boolean took(int callId) {
 		return (int) CALL_ID.getVolatile(this.memory, 0) == callId;
 	}
 
@@ -110,7 +110,7 @@ final class CallReceipt {
 	 * Delete the file. Both processes keep their mappings, so the receipt still works;
 	 * only no other process can map it any more. Deleting twice is harmless.
 	 */
-	void deleteFile() {
+	public void deleteFile() {
 		try {
 			Files.deleteIfExists(this.file);
 		}

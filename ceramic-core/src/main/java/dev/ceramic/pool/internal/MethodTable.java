@@ -84,7 +84,7 @@ public final class MethodTable {
 	 * @param method the method
 	 * @return whether it is remote
 	 */
-	public static boolean isRemote(Method method) {
+	private static boolean isRemote(Method method) {
 		return Modifier.isAbstract(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
 				&& method.getDeclaringClass() != Object.class;
 	}
@@ -121,16 +121,6 @@ public final class MethodTable {
 	 */
 	public @Nullable Entry byId(int id) {
 		return (id >= 0 && id < this.entries.size()) ? this.entries.get(id) : null;
-	}
-
-	/**
-	 * Return the entry for a method of a service.
-	 * @param serviceIndex the service's index
-	 * @param method the interface method
-	 * @return the entry, or {@code null} when the method is not remote
-	 */
-	public @Nullable Entry byMethod(int serviceIndex, Method method) {
-		return this.byMethod[serviceIndex].get(method);
 	}
 
 	/**

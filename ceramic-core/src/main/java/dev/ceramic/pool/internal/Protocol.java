@@ -92,6 +92,37 @@ public final class Protocol {
 	}
 
 	/**
+	 * Read a worker's greeting: a HELLO in this protocol's version for the same service
+	 * interfaces, or the error that kept it from making its services.
+	 * @param greeting the worker's first message
+	 * @param codec the codec
+	 * @param fingerprint the application's {@link MethodTable#fingerprint()}
+	 * @return {@code null} for a good HELLO, or the error of a worker that could not make
+	 * its services
+	 * @throws ProtocolException if the greeting is wrong
+	 */
+	public static @Nullable RemoteError readGreeting(byte[] greeting, JsonCodec codec, String fingerprint) {
+		byte kind = kind(greeting);
+		if (kind == STARTUP_FAILED) {
+			return readJson(greeting, codec, RemoteError.class);
+		}
+		if (kind != HELLO) {
+			throw new ProtocolException("a " + kindName(kind) + " message instead of HELLO");
+		}
+		Hello hello = readJson(greeting, codec, Hello.class);
+		if (hello.protocol() != VERSION) {
+			throw new ProtocolException("protocol version " + hello.protocol() + " where this application speaks "
+					+ VERSION + "; the worker runs another version of ceramic");
+		}
+		if (!hello.fingerprint().equals(fingerprint)) {
+			throw new ProtocolException(
+					"service interfaces with fingerprint " + hello.fingerprint() + " where the application has "
+							+ fingerprint + "; the worker's classpath holds other versions of the service interfaces");
+		}
+		return null;
+	}
+
+	/**
 	 * Encode a call.
 	 * @param callId the call's id, echoed in its reply
 	 * @param methodId the method's id in the {@link MethodTable}
@@ -162,7 +193,11 @@ public final class Protocol {
 		return message;
 	}
 
-	static byte[] goodbye() {
+	/**
+	 * Encode the goodbye that asks a worker to exit.
+	 * @return the message
+	 */
+	public static byte[] goodbye() {
 		return new byte[] { GOODBYE };
 	}
 
@@ -175,7 +210,7 @@ public final class Protocol {
 	 * @return the reply
 	 * @throws ProtocolException if it is no reply to that call or is malformed
 	 */
-	static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec) {
+	public static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec) {
 		byte kind = kind(message);
 		if (kind != RESULT && kind != ERROR) {
 			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");

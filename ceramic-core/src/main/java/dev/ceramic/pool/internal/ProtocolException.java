@@ -1,18 +1,22 @@
 package dev.ceramic.pool.internal;
 
+import dev.ceramic.CeramicException;
+
 /**
  * A message broke the invocation protocol: wrong kind, wrong call id, truncated or
- * malformed.
+ * malformed. Public because the application's side of the pool catches it and callers
+ * meet it as the cause of a {@link dev.ceramic.pool.WorkerCrashedException} or
+ * {@link dev.ceramic.pool.WorkerStartException}.
  */
-public class ProtocolException extends RuntimeException {
+public final class ProtocolException extends CeramicException {
 
 	private static final long serialVersionUID = 1L;
 
-	public ProtocolException(String message) {
+	ProtocolException(String message) {
 		super(message);
 	}
 
-	public ProtocolException(String message, Throwable cause) {
+	ProtocolException(String message, Throwable cause) {
 		super(message, cause);
 	}
 

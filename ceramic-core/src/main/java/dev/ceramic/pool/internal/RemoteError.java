@@ -50,7 +50,7 @@ public record RemoteError(String className, @Nullable String message, List<Stack
 	 * @param throwable the throwable
 	 * @return the description
 	 */
-	public static RemoteError of(Throwable throwable) {
+	static RemoteError of(Throwable throwable) {
 		return of(throwable, 0, new IdentityHashMap<>());
 	}
 
@@ -73,7 +73,7 @@ public record RemoteError(String className, @Nullable String message, List<Stack
 	 * Return the stack trace as JDK elements.
 	 * @return the elements
 	 */
-	public StackTraceElement[] stackTraceElements() {
+	StackTraceElement[] stackTraceElements() {
 		StackTraceElement[] elements = new StackTraceElement[this.stackTrace.size()];
 		for (int i = 0; i < elements.length; i++) {
 			StackFrame frame = this.stackTrace.get(i);

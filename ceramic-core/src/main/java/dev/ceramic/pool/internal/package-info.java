@@ -1,6 +1,9 @@
 /**
- * Internals of the worker pool: the invocation protocol, the parent's handle on one
- * worker, and the worker's own entry point. Not an API.
+ * What the application and a worker JVM share, and the worker's side: the invocation
+ * protocol and its messages, the method table both number calls by, the call receipt, the
+ * translation of a worker's exceptions, and {@link dev.ceramic.pool.internal.WorkerMain},
+ * the worker's entry point. Public only because {@link dev.ceramic.pool} on the
+ * application's side uses it; not an API.
  */
 @NullMarked
 package dev.ceramic.pool.internal;

@@ -1,27 +1,31 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.util.Map;
 
-import dev.ceramic.pool.WorkerPool;
+import dev.ceramic.pool.internal.MethodTable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Behind a service proxy: abstract methods go to the pool through a map resolved up
- * front, default methods run here, and {@code Object}'s methods are answered here.
+ * Behind a service proxy: abstract methods go to the pool's call dispatch through a map
+ * resolved up front, default methods run here, and {@code Object}'s methods are answered
+ * here.
  */
-public final class ServiceInvocationHandler implements InvocationHandler {
+final class ServiceInvocationHandler implements InvocationHandler {
 
-	private final WorkerPool pool;
+	private final String poolName;
+
+	private final CallDispatch dispatch;
 
 	private final Class<?> serviceInterface;
 
 	private final Map<Method, MethodTable.Entry> remoteMethods;
 
-	public ServiceInvocationHandler(WorkerPool pool, Class<?> serviceInterface,
+	ServiceInvocationHandler(String poolName, CallDispatch dispatch, Class<?> serviceInterface,
 			Map<Method, MethodTable.Entry> remoteMethods) {
-		this.pool = pool;
+		this.poolName = poolName;
+		this.dispatch = dispatch;
 		this.serviceInterface = serviceInterface;
 		this.remoteMethods = remoteMethods;
 	}
@@ -30,14 +34,14 @@ public final class ServiceInvocationHandler implements InvocationHandler {
 	public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] arguments) throws Throwable {
 		MethodTable.Entry entry = this.remoteMethods.get(method);
 		if (entry != null) {
-			return this.pool.invoke(entry, arguments);
+			return this.dispatch.invoke(entry, arguments);
 		}
 		if (method.getDeclaringClass() == Object.class) {
 			return switch (method.getName()) {
 				case "equals" -> proxy == arguments[0];
 				case "hashCode" -> System.identityHashCode(proxy);
 				case "toString" ->
-					"ceramic proxy for " + this.serviceInterface.getName() + " in pool '" + this.pool.name() + "'";
+					"ceramic proxy for " + this.serviceInterface.getName() + " in pool '" + this.poolName + "'";
 				default -> throw new IllegalStateException("Unexpected method invocation: " + method);
 			};
 		}

@@ -2,13 +2,16 @@ package dev.ceramic.pool;
 
 import java.util.OptionalLong;
 
+import dev.ceramic.CeramicException;
+import org.jspecify.annotations.Nullable;
+
 /**
- * Base class of the exceptions a caller of an out-of-process service sees for failures of
- * the isolation itself (as opposed to exceptions thrown by the service, which come back
- * as their own type or as a {@link RemoteServiceException}). Every one names the pool
- * and, where one was involved, the worker's pid.
+ * Root of the exceptions a caller of an out-of-process service sees for failures of the
+ * isolation itself (as opposed to exceptions thrown by the service, which come back as
+ * their own type or as a {@link RemoteServiceException}). Every one names the pool and,
+ * where one was involved, the worker's pid.
  */
-public abstract class CeramicException extends RuntimeException {
+public abstract class WorkerPoolException extends CeramicException {
 
 	private static final long serialVersionUID = 1L;
 
@@ -16,8 +19,11 @@ public abstract class CeramicException extends RuntimeException {
 
 	private final long workerPid;
 
-	protected CeramicException(String poolName, long workerPid, String message, Throwable cause) {
-		super(message, cause);
+	protected WorkerPoolException(String poolName, long workerPid, String message, @Nullable Throwable cause) {
+		super(message);
+		if (cause != null) {
+			initCause(cause);
+		}
 		this.poolName = poolName;
 		this.workerPid = workerPid;
 	}

@@ -1,0 +1,171 @@
+package dev.ceramic.pool;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.pool.internal.ExceptionTranslator;
+import dev.ceramic.pool.internal.MethodTable;
+import dev.ceramic.pool.internal.Protocol;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One call of a proxy, from the interceptors to the caller's result: encodes the
+ * arguments, picks the call's timeout, runs it on a leased worker, and turns the outcome
+ * into the result, the service's exception or the pool's. A call that never reached a
+ * worker that had died goes to another one.
+ */
+final class CallDispatch {
+
+	private static final ThreadLocal<@Nullable Duration> callTimeoutOverride = new ThreadLocal<>();
+
+	private final WorkerPoolSettings settings;
+
+	private final JsonCodec codec;
+
+	private final Duration[] methodTimeouts;
+
+	private final List<CallInterceptor> interceptors;
+
+	private final Leases leases;
+
+	private final Supervisor supervisor;
+
+	CallDispatch(WorkerPoolSettings settings, JsonCodec codec, MethodTable table, List<CallInterceptor> interceptors,
+			Leases leases, Supervisor supervisor) {
+		this.settings = settings;
+		this.codec = codec;
+		this.methodTimeouts = methodTimeouts(table, settings.callTimeout());
+		this.interceptors = List.copyOf(interceptors);
+		this.leases = leases;
+		this.supervisor = supervisor;
+	}
+
+	/**
+	 * Run {@code action} with another call timeout for the calls it makes on this thread.
+	 * @param <T> the action's result type
+	 * @param timeout the timeout for those calls
+	 * @param action the action
+	 * @return the action's result
+	 */
+	static <T> T withCallTimeout(Duration timeout, Supplier<T> action) {
+		if (timeout.isZero() || timeout.isNegative()) {
+			throw new IllegalArgumentException("A call timeout must be positive, but was " + timeout);
+		}
+		Duration previous = callTimeoutOverride.get();
+		callTimeoutOverride.set(timeout);
+		try {
+			return action.get();
+		}
+		finally {
+			callTimeoutOverride.set(previous);
+		}
+	}
+
+	private String name() {
+		return this.settings.name();
+	}
+
+	/**
+	 * Run one call in a worker, through the interceptors.
+	 * @param entry the method
+	 * @param arguments the arguments
+	 * @return the result
+	 * @throws Throwable what the call threw, translated for the caller
+	 */
+	@Nullable Object invoke(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
+		if (this.interceptors.isEmpty()) {
+			return call(entry, arguments);
+		}
+		CallInterceptor.ServiceCall call = new CallInterceptor.ServiceCall(name(), entry.serviceInterface(),
+				entry.method());
+		return intercept(0, call, entry, arguments);
+	}
+
+	private @Nullable Object intercept(int index, CallInterceptor.ServiceCall call, MethodTable.Entry entry,
+			Object @Nullable [] arguments) throws Throwable {
+		if (index == this.interceptors.size()) {
+			return call(entry, arguments);
+		}
+		return this.interceptors.get(index).intercept(call, () -> intercept(index + 1, call, entry, arguments));
+	}
+
+	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
+		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec);
+		Duration timeout = timeoutFor(entry);
+		if (Thread.currentThread().isInterrupted()) {
+			// Nothing was sent yet, so no worker needs to pay for it.
+			throw new CallTimeoutException(name(), 0, "The calling thread was interrupted before its call to "
+					+ entry.describe() + " in pool '" + name() + "' was sent; nothing was sent", timeout);
+		}
+		for (int attempt = 1;; attempt++) {
+			Worker worker = this.leases.lease();
+			try {
+				return call(worker, entry, encoded, timeout);
+			}
+			catch (UndeliveredCallException ex) {
+				// The worker died idle before the pool heard of it, and the call never
+				// ran: give it to another worker, as if the death had been noticed first.
+				this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.crash().getMessage());
+				if (attempt > this.settings.maxWorkers()) {
+					throw ex.crash();
+				}
+			}
+		}
+	}
+
+	private @Nullable Object call(Worker worker, MethodTable.Entry entry, byte[][] encoded, Duration timeout)
+			throws Throwable {
+		Protocol.Reply reply;
+		try {
+			reply = worker.call(entry, encoded, timeout);
+		}
+		catch (UndeliveredCallException ex) {
+			throw ex;
+		}
+		catch (CallTimeoutException ex) {
+			this.supervisor.lose(worker, PoolEvent.Type.WORKER_TIMED_OUT, ex.getMessage());
+			throw ex;
+		}
+		catch (WorkerCrashedException ex) {
+			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.getMessage());
+			throw ex;
+		}
+		catch (RuntimeException | Error ex) {
+			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, "failed unexpectedly: " + ex);
+			throw ex;
+		}
+		this.leases.release(worker);
+		if (reply.error() != null) {
+			throw ExceptionTranslator.translate(reply.error(), entry.method(), name(), worker.pid());
+		}
+		return reply.value();
+	}
+
+	private Duration timeoutFor(MethodTable.Entry entry) {
+		Duration override = callTimeoutOverride.get();
+		return (override != null) ? override : this.methodTimeouts[entry.id()];
+	}
+
+	/**
+	 * Each method's timeout, by method id: its {@link CallTimeout}, else its interface's,
+	 * else the pool's.
+	 */
+	private static Duration[] methodTimeouts(MethodTable table, Duration poolTimeout) {
+		List<Duration> timeouts = new ArrayList<>();
+		for (int id = 0;; id++) {
+			MethodTable.Entry entry = table.byId(id);
+			if (entry == null) {
+				break;
+			}
+			CallTimeout onMethod = entry.method().getAnnotation(CallTimeout.class);
+			CallTimeout onType = entry.serviceInterface().getAnnotation(CallTimeout.class);
+			CallTimeout chosen = (onMethod != null) ? onMethod : onType;
+			timeouts.add((chosen != null) ? Duration.ofMillis(chosen.millis()) : poolTimeout);
+		}
+		return timeouts.toArray(new Duration[0]);
+	}
+
+}

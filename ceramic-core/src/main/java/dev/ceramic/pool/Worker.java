@@ -1,0 +1,306 @@
+package dev.ceramic.pool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.ceramic.channel.Chan;
+import dev.ceramic.channel.ChannelClosedException;
+import dev.ceramic.channel.ChannelException;
+import dev.ceramic.channel.ChannelTimeoutException;
+import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.pool.internal.CallReceipt;
+import dev.ceramic.pool.internal.MethodTable;
+import dev.ceramic.pool.internal.Protocol;
+import dev.ceramic.pool.internal.ProtocolException;
+import dev.ceramic.process.Proc;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The application's handle on one running worker JVM: runs calls on it one at a time, and
+ * turns whatever goes wrong into a precise exception. A worker that fails a call in any
+ * way other than its service throwing is dead afterwards: killed if it was not already.
+ */
+final class Worker {
+
+	/**
+	 * How often a caller blocked on a reply checks whether its thread was interrupted.
+	 */
+	private static final Duration INTERRUPT_CHECK = Duration.ofMillis(100);
+
+	/**
+	 * The least time between two reads of a busy worker's resident memory. A read of
+	 * {@code /proc} costs about 20 µs, more than a small call, and a JVM cannot grow by
+	 * much in 10 ms; a call that runs longer is always followed by a read.
+	 */
+	static final long MEMORY_CHECK_INTERVAL_NANOS = Duration.ofMillis(10).toNanos();
+
+	private final String poolName;
+
+	private final Proc proc;
+
+	private final Chan chan;
+
+	private final JsonCodec codec;
+
+	private final CallReceipt receipt;
+
+	private final CrashReport crashReport;
+
+	private final Instant startedAt = Instant.now();
+
+	private final long recycleAfter;
+
+	private int nextCallId;
+
+	private long callsServed;
+
+	private volatile long lastUsedNanos = System.nanoTime();
+
+	// Written only by the thread that holds the worker's lease.
+	private long memoryCheckedNanos = this.lastUsedNanos - MEMORY_CHECK_INTERVAL_NANOS;
+
+	private volatile @Nullable String lastError;
+
+	private volatile boolean busy;
+
+	Worker(String poolName, Proc proc, Chan chan, JsonCodec codec, CallReceipt receipt, CrashReport crashReport,
+			long recycleAfter) {
+		this.poolName = poolName;
+		this.proc = proc;
+		this.chan = chan;
+		this.codec = codec;
+		this.receipt = receipt;
+		this.crashReport = crashReport;
+		this.recycleAfter = recycleAfter;
+	}
+
+	/**
+	 * Run one call.
+	 * @param entry the method
+	 * @param arguments the encoded arguments
+	 * @param timeout the call's deadline
+	 * @return the worker's reply
+	 * @throws CallTimeoutException if the deadline passed or the thread was interrupted;
+	 * the worker was killed
+	 * @throws WorkerCrashedException if the worker died or broke the protocol; it is dead
+	 * @throws UndeliveredCallException if the worker had died before the call reached it
+	 */
+	Protocol.Reply call(MethodTable.Entry entry, byte[][] arguments, Duration timeout) {
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos();
+		int callId = ++this.nextCallId;
+		try {
+			try {
+				// The worker acknowledges the call with its reply, or on its own 1 to 33
+				// ms after taking it if the call runs longer: one frame each way for a
+				// short call. The reply carries the acknowledgement in any case.
+				this.chan.sendRequest(Protocol.call(callId, entry.id(), arguments), timeout);
+			}
+			catch (ChannelClosedException ex) {
+				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
+						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
+					throw ex;
+				}
+				// The worker is gone without having acknowledged the call, which it may
+				// have taken all the same: its receipt, recorded as soon as it took the
+				// call, tells. A call it took may be what killed it, and is not retried.
+				if (this.receipt.took(callId)) {
+					throw crashed(entry, "died", ex);
+				}
+				throw new UndeliveredCallException(
+						crashed("had died while idle, before a call to " + entry.describe() + " reached it", ex));
+			}
+			while (true) {
+				long remaining = deadline - System.nanoTime();
+				if (Thread.currentThread().isInterrupted()) {
+					throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
+				}
+				if (remaining <= 0) {
+					throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms",
+							timeout);
+				}
+				byte[] message;
+				try {
+					message = this.chan.recv(Duration.ofNanos(Math.min(remaining, INTERRUPT_CHECK.toNanos())));
+				}
+				catch (ChannelTimeoutException ex) {
+					continue;
+				}
+				try {
+					Protocol.Reply reply = Protocol.readReply(message, callId, entry.returnType(), this.codec);
+					this.callsServed++;
+					this.lastUsedNanos = System.nanoTime();
+					return reply;
+				}
+				catch (ProtocolException ex) {
+					this.proc.kill();
+					throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+				}
+			}
+		}
+		catch (ChannelTimeoutException ex) {
+			// The send timed out: the worker did not acknowledge the call in time,
+			// though it may have taken it (a worker whose JVM stalls cannot acknowledge).
+			if (this.receipt.took(callId)) {
+				throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms", timeout);
+			}
+			throw timedOut(entry,
+					"could not be handed to the worker within its timeout of " + timeout.toMillis() + " ms", timeout);
+		}
+		catch (ChannelClosedException ex) {
+			if (ex.reason() == ChannelClosedException.Reason.BROKEN) {
+				// The worker broke the channel's protocol (a second message before its
+				// first was taken, say) and may well be alive.
+				this.proc.kill();
+				throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+			}
+			throw crashed(entry, "died", ex);
+		}
+		catch (ChannelException ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
+			}
+			// A malformed or oversized frame: the channel is broken.
+			this.proc.kill();
+			throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+		}
+	}
+
+	private CallTimeoutException timedOut(MethodTable.Entry entry, String what, Duration timeout) {
+		this.proc.kill();
+		String message = "Call to " + entry.describe() + " in worker pid " + pid() + " of pool '" + this.poolName + "' "
+				+ what + "; the worker was killed and will be replaced";
+		this.lastError = message;
+		return new CallTimeoutException(this.poolName, pid(), message, timeout);
+	}
+
+	private WorkerCrashedException crashed(MethodTable.Entry entry, String what, Throwable cause) {
+		return crashed(what + " during a call to " + entry.describe(), cause);
+	}
+
+	private WorkerCrashedException crashed(String what, Throwable cause) {
+		WorkerCrashedException crash = this.crashReport.crashed(what, cause);
+		this.lastError = crash.getMessage();
+		return crash;
+	}
+
+	private static String elapsed(long start) {
+		return Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms";
+	}
+
+	/**
+	 * Say goodbye and let the worker exit; kill it if it has not after the grace period.
+	 */
+	void retire() {
+		try {
+			this.chan.send(Protocol.goodbye(), Duration.ofSeconds(1));
+		}
+		catch (ChannelException ex) {
+			// It is gone or stuck; close() below kills it after the grace period.
+		}
+		this.proc.close();
+	}
+
+	/** Kill the worker at once and wait until it is gone. */
+	void kill() {
+		this.proc.kill();
+		this.proc.close();
+	}
+
+	long pid() {
+		return this.proc.pid();
+	}
+
+	/**
+	 * Describe how the worker's process ended: its exit status, and the summary of its
+	 * fatal error log when it wrote one.
+	 * @return the description
+	 */
+	String describeExit() {
+		return this.crashReport.describeExit();
+	}
+
+	boolean isAlive() {
+		return this.proc.isAlive();
+	}
+
+	Proc proc() {
+		return this.proc;
+	}
+
+	Instant startedAt() {
+		return this.startedAt;
+	}
+
+	long callsServed() {
+		return this.callsServed;
+	}
+
+	boolean dueForRecycling() {
+		return this.callsServed >= this.recycleAfter;
+	}
+
+	/**
+	 * Return whether the worker's resident memory should be read after the call that just
+	 * ended: after its first call, then after the first call that ends at least
+	 * {@link #MEMORY_CHECK_INTERVAL_NANOS} after the last read. To be called by the
+	 * thread that holds the worker's lease.
+	 * @return whether to read it now
+	 */
+	boolean memoryCheckDue() {
+		long now = this.lastUsedNanos;
+		if (now - this.memoryCheckedNanos < MEMORY_CHECK_INTERVAL_NANOS) {
+			return false;
+		}
+		this.memoryCheckedNanos = now;
+		return true;
+	}
+
+	long lastUsedNanos() {
+		return this.lastUsedNanos;
+	}
+
+	@Nullable String lastError() {
+		return this.lastError;
+	}
+
+	void recordError(String error) {
+		this.lastError = error;
+	}
+
+	boolean isBusy() {
+		return this.busy;
+	}
+
+	void setBusy(boolean busy) {
+		this.busy = busy;
+	}
+
+	/**
+	 * Return the worker's resident memory, read from {@code /proc/<pid>/status}.
+	 * @return the resident set size in bytes, or -1 if it cannot be read
+	 */
+	long residentMemory() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					String[] parts = line.substring(6).trim().split("\\s+");
+					return Long.parseLong(parts[0]) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// The process is gone, or this is not Linux.
+		}
+		return -1;
+	}
+
+	@Override
+	public String toString() {
+		return "Worker[pool " + this.poolName + ", pid " + pid() + "]";
+	}
+
+}

@@ -1,0 +1,202 @@
+package dev.ceramic.pool;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.ceramic.channel.Chan;
+import dev.ceramic.channel.ChanOptions;
+import dev.ceramic.channel.ChannelException;
+import dev.ceramic.channel.ChannelTimeoutException;
+import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.pool.internal.CallReceipt;
+import dev.ceramic.pool.internal.MethodTable;
+import dev.ceramic.pool.internal.Protocol;
+import dev.ceramic.pool.internal.ProtocolException;
+import dev.ceramic.pool.internal.RemoteError;
+import dev.ceramic.pool.internal.WorkerMain;
+import dev.ceramic.process.Proc;
+import dev.ceramic.process.ProcOptions;
+import dev.ceramic.process.ProcStartException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts one worker JVM and waits for its greeting: a worker that greets rightly is ready
+ * for calls; any other start-up ends in a {@link WorkerStartException} that says why.
+ */
+final class WorkerLauncher {
+
+	private WorkerLauncher() {
+	}
+
+	/**
+	 * Start a worker and wait for its greeting.
+	 * @param settings the pool's settings
+	 * @param services the services, as {@code interface=implementation} pairs
+	 * @param table the pool's method table, whose fingerprint the worker must match
+	 * @param codec the codec
+	 * @param errorDirectory where workers write fatal error logs, and where the worker's
+	 * call receipt is made
+	 * @return the ready worker
+	 * @throws WorkerStartException if it could not start
+	 */
+	static Worker start(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec,
+			Path errorDirectory) {
+		CallReceipt receipt;
+		try {
+			receipt = CallReceipt.create(errorDirectory);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new WorkerStartException(
+					settings.name(), 0, "A worker of pool '" + settings.name()
+							+ "' could not start: its call receipt could not be made in " + errorDirectory + ": " + ex,
+					ex);
+		}
+		try {
+			return start(settings, services, table, codec, errorDirectory, receipt);
+		}
+		finally {
+			// The worker maps its receipt before it greets, or never will: the file's
+			// name is no longer needed, and nothing is left behind however this JVM ends.
+			receipt.deleteFile();
+		}
+	}
+
+	private static Worker start(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec,
+			Path errorDirectory, CallReceipt receipt) {
+		Chan chan = Chan.open(new ChanOptions(settings.maxFrameSize(), 0));
+		Proc proc;
+		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
+		try {
+			proc = Proc.start(WorkerMain.class, chan, procOptions(settings, services, errorDirectory, receipt));
+		}
+		catch (ProcStartException ex) {
+			throw new WorkerStartException(settings.name(), 0,
+					"A worker of pool '" + settings.name() + "' could not start: " + ex.getMessage(), ex);
+		}
+		byte[] greeting;
+		try {
+			greeting = chan.recv(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+		}
+		catch (ChannelTimeoutException ex) {
+			proc.kill();
+			proc.close();
+			throw startFailure(settings.name(), proc, "did not finish starting within the startup-timeout of "
+					+ settings.startupTimeout() + " and was killed", ex);
+		}
+		catch (ChannelException ex) {
+			proc.close();
+			throw startFailure(settings.name(), proc, "died during start-up", ex);
+		}
+		RemoteError startupError;
+		try {
+			startupError = Protocol.readGreeting(greeting, codec, table.fingerprint());
+		}
+		catch (ProtocolException ex) {
+			proc.kill();
+			proc.close();
+			throw startFailure(settings.name(), proc, "greeted the application wrongly: " + ex.getMessage(), ex);
+		}
+		if (startupError != null) {
+			proc.close();
+			throw startFailure(settings.name(), proc, "could not make its services: " + describe(startupError), null);
+		}
+		return new Worker(settings.name(), proc, chan, codec, receipt,
+				new CrashReport(settings.name(), proc, errorDirectory), recycleAfter(settings));
+	}
+
+	private static ProcOptions procOptions(WorkerPoolSettings settings, String services, Path errorDirectory,
+			CallReceipt receipt) {
+		ProcOptions.Builder options = ProcOptions.builder()
+			.name(settings.name())
+			.startupTimeout(settings.startupTimeout())
+			.closeGrace(settings.shutdownGrace())
+			.inheritEnvironment(settings.inheritEnvironment())
+			// A worker that ran out of memory is in no state to go on; exit so it is
+			// replaced. The JVM says "Terminating due to java.lang.OutOfMemoryError" on
+			// standard output unless told otherwise; on standard error it reaches the
+			// crash exception's last lines, and tells an out-of-memory exit (status 3)
+			// from a System.exit(3).
+			.jvmArguments("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-XX:-CreateCoredumpOnCrash",
+					"-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory))
+			.jvmArguments(settings.jvmArguments());
+		if (settings.javaHome() != null) {
+			options.javaExecutable(settings.javaHome().resolve("bin").resolve("java"));
+		}
+		if (settings.workingDirectory() != null) {
+			options.workingDirectory(settings.workingDirectory());
+		}
+		if (settings.launchMode() != null) {
+			options.launchMode(settings.launchMode());
+		}
+		settings.environment().forEach(options::environment);
+		settings.systemProperties().forEach(options::systemProperty);
+		options.systemProperty(WorkerMain.POOL_PROPERTY, settings.name())
+			.systemProperty(WorkerMain.SERVICES_PROPERTY, services)
+			.systemProperty(WorkerMain.FACTORY_PROPERTY, settings.serviceFactory().getName())
+			.systemProperty(WorkerMain.MAX_NESTING_DEPTH_PROPERTY, Integer.toString(settings.maxNestingDepth()))
+			.systemProperty(CallReceipt.PROPERTY, receipt.file().toString());
+		return options.build();
+	}
+
+	/**
+	 * Recycle after max-calls-per-worker calls, give or take 10%, so workers do not all
+	 * restart at once.
+	 */
+	private static long recycleAfter(WorkerPoolSettings settings) {
+		long max = settings.maxCallsPerWorker();
+		if (max <= 0) {
+			return Long.MAX_VALUE;
+		}
+		long jitter = max / 10;
+		return Math.max(1, max - jitter + ((jitter > 0) ? ThreadLocalRandom.current().nextLong(2 * jitter + 1) : 0));
+	}
+
+	private static WorkerStartException startFailure(String poolName, Proc proc, String what,
+			@Nullable Throwable cause) {
+		StringBuilder message = new StringBuilder("A worker of pool '").append(poolName)
+			.append("' (pid ")
+			.append(proc.pid())
+			.append(") ")
+			.append(what);
+		CrashReport.appendExit(message, proc);
+		return new WorkerStartException(poolName, proc.pid(), message.toString(), cause);
+	}
+
+	/**
+	 * Describe an error with its causes: factories wrap what went wrong (reflection in an
+	 * InvocationTargetException without a message of its own, Spring in a
+	 * BeanCreationException), and the cause is what the reader needs.
+	 */
+	private static String describe(RemoteError error) {
+		StringBuilder description = new StringBuilder();
+		for (RemoteError current = error; current != null; current = current.cause()) {
+			if (current != error) {
+				description.append("; caused by ");
+			}
+			description.append(current.className());
+			if (current.message() != null) {
+				description.append(": ").append(current.message());
+			}
+		}
+		return description.toString();
+	}
+
+	/**
+	 * Return the names of the services, as the worker expects them.
+	 * @param interfaces the service interfaces
+	 * @param implementations the implementation class names
+	 * @return the {@code interface=implementation} pairs
+	 */
+	static String describeServices(List<Class<?>> interfaces, List<String> implementations) {
+		List<String> pairs = new ArrayList<>();
+		for (int i = 0; i < interfaces.size(); i++) {
+			pairs.add(interfaces.get(i).getName() + "=" + implementations.get(i));
+		}
+		return String.join(",", pairs);
+	}
+
+}
