@@ -1,8 +1,5 @@
 package dev.ceramic.pool;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -15,6 +12,7 @@ import dev.ceramic.pool.internal.CallReceipt;
 import dev.ceramic.pool.internal.MethodTable;
 import dev.ceramic.pool.internal.Protocol;
 import dev.ceramic.pool.internal.ProtocolException;
+import dev.ceramic.platform.Platform;
 import dev.ceramic.process.Proc;
 import org.jspecify.annotations.Nullable;
 
@@ -280,22 +278,11 @@ final class Worker {
 	}
 
 	/**
-	 * Return the worker's resident memory, read from {@code /proc/<pid>/status}.
+	 * Return the worker's resident memory.
 	 * @return the resident set size in bytes, or -1 if it cannot be read
 	 */
 	long residentMemory() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-				if (line.startsWith("VmRSS:")) {
-					String[] parts = line.substring(6).trim().split("\\s+");
-					return Long.parseLong(parts[0]) * 1024;
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// The process is gone, or this is not Linux.
-		}
-		return -1;
+		return Platform.residentMemory(pid());
 	}
 
 	@Override
