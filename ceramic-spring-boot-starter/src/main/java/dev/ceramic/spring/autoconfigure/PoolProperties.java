@@ -15,7 +15,7 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings of one worker pool, under {@code ceramic.pools.<name>}, or of all pools, under
  * {@code ceramic.defaults}. A setting a pool leaves unset is inherited from
- * {@code ceramic.defaults}, and from the built-in default when that is unset too. Maps
+ * {@code ceramic.defaults}, and from ceramic core's default when that is unset too. Maps
  * are merged key by key; lists are replaced.
  */
 public class PoolProperties {

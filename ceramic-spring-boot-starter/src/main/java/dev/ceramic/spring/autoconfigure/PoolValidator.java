@@ -23,10 +23,11 @@ final class PoolValidator {
 	 * Rules the starter states in its properties' own terms: a count's lower bound as a
 	 * number, and a data size's range in data-size units.
 	 */
-	private static final Map<String, String> RULES_IN_PROPERTY_TERMS = Map.of("min-workers must not be negative",
-			"must be at least 0", "max-queued-calls must not be negative", "must be at least 0",
-			"max-frame-size must be at least 1024 bytes", "must be between 1KB and 2GB",
-			"max-frame-size must be at most " + Integer.MAX_VALUE + " bytes", "must be between 1KB and 2GB");
+	private static final Map<String, String> RULES_IN_PROPERTY_TERMS = Map.ofEntries(
+			Map.entry("min-workers must not be negative", "must be at least 0"),
+			Map.entry("max-queued-calls must not be negative", "must be at least 0"),
+			Map.entry("max-frame-size must be at least 1024 bytes", "must be between 1KB and 2GB"),
+			Map.entry("max-frame-size must be at most " + Integer.MAX_VALUE + " bytes", "must be between 1KB and 2GB"));
 
 	private PoolValidator() {
 	}
