@@ -8,6 +8,7 @@ import java.util.List;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.process.Proc;
+import dev.ceramic.test.proc.Echo;
 
 /**
  * Round trips parent to child to parent: {@code Chan} beside raw junixsocket streams,
@@ -129,7 +130,7 @@ final class RoundTripBenchmark {
 		}
 	}
 
-	/** The parent's end of a {@code Chan} to a child running {@link EchoEntry}. */
+	/** The parent's end of a {@code Chan} to a child running the tests' {@link Echo}. */
 	static final class ChanPeer implements Peer {
 
 		private final String name;
@@ -154,7 +155,7 @@ final class RoundTripBenchmark {
 		static ChanPeer start(String name, ChanOptions options, Mode mode) {
 			Chan chan = Chan.open(options);
 			return new ChanPeer(name, chan,
-					Proc.start(EchoEntry.class, chan, ChildJava.procOptions().name("bench-echo").build()), mode);
+					Proc.start(Echo.class, chan, ChildJava.procOptions().name("bench-echo").build()), mode);
 		}
 
 		@Override

@@ -5,18 +5,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
 import dev.ceramic.process.ProcOptions;
-import dev.ceramic.test.ChanChildren;
+import dev.ceramic.test.TestThreads;
+import dev.ceramic.test.channel.Children;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -27,7 +28,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 @Timeout(60)
 class ChanProcessTests {
 
-	private final ExecutorService threads = Executors.newCachedThreadPool();
+	private final TestThreads started = new TestThreads("chan-process-test");
+
+	private final ExecutorService threads = this.started.newCachedThreadPool();
 
 	private Proc proc;
 
@@ -45,9 +48,14 @@ class ChanProcessTests {
 		return chan;
 	}
 
+	private void awaitChildBlocked() {
+		await("the child's call is blocked").until(this.proc::recentOutput,
+				(lines) -> lines.contains(Children.BLOCKED));
+	}
+
 	@Test
 	void sendReturnsOnlyAfterTheChildsRecvStarted() {
-		Chan chan = start(ChanChildren.SlowReceiver.class);
+		Chan chan = start(Children.SlowReceiver.class);
 		chan.send("hello".getBytes(StandardCharsets.UTF_8));
 		Instant sendReturned = Instant.now();
 		Instant childRecvStarted = Instant.parse(new String(chan.recv(), StandardCharsets.UTF_8));
@@ -56,39 +64,39 @@ class ChanProcessTests {
 
 	@Test
 	void parentCloseWakesAChildBlockedInRecv() throws Exception {
-		Chan chan = start(ChanChildren.BlockedReceiver.class);
-		Thread.sleep(100);
+		Chan chan = start(Children.BlockedReceiver.class);
+		awaitChildBlocked();
 		chan.close();
-		assertThat(this.proc.waitFor(Duration.ofSeconds(5))).hasValue(ChanChildren.SAW_PEER_CLOSE);
+		assertThat(this.proc.waitFor(Duration.ofSeconds(5))).hasValue(Children.SAW_PEER_CLOSE);
 	}
 
 	@Test
 	void parentCloseWakesAChildBlockedInSend() throws Exception {
-		Chan chan = start(ChanChildren.BlockedSender.class);
-		Thread.sleep(100);
+		Chan chan = start(Children.BlockedSender.class);
+		awaitChildBlocked();
 		chan.close();
-		assertThat(this.proc.waitFor(Duration.ofSeconds(5))).hasValue(ChanChildren.SAW_PEER_CLOSE);
+		assertThat(this.proc.waitFor(Duration.ofSeconds(5))).hasValue(Children.SAW_PEER_CLOSE);
 	}
 
 	@Test
 	void childCloseWakesAParentBlockedInRecv() {
-		Chan chan = start(ChanChildren.Closer.class);
+		Chan chan = start(Children.Closer.class);
 		assertThatExceptionOfType(ChannelClosedException.class).isThrownBy(chan::recv)
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_CLOSED));
 	}
 
 	@Test
 	void childCloseWakesAParentBlockedInSend() {
-		Chan chan = start(ChanChildren.Closer.class);
+		Chan chan = start(Children.Closer.class);
 		assertThatExceptionOfType(ChannelClosedException.class).isThrownBy(() -> chan.send(new byte[] { 1 }))
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_CLOSED));
 	}
 
 	@Test
 	void childDeathFailsABlockedRecvWithinMilliseconds() throws Exception {
-		Chan chan = start(ChanChildren.Sleeper.class);
+		Chan chan = start(Children.Sleeper.class);
 		Future<Throwable> recv = this.threads.submit(() -> catchThrowable(chan::recv));
-		Thread.sleep(100);
+		this.started.awaitBlocked();
 		long killed = System.nanoTime();
 		this.proc.kill();
 		Throwable failure = recv.get(5, TimeUnit.SECONDS);
@@ -99,9 +107,9 @@ class ChanProcessTests {
 
 	@Test
 	void childDeathFailsABlockedSendWithinMilliseconds() throws Exception {
-		Chan chan = start(ChanChildren.Sleeper.class);
+		Chan chan = start(Children.Sleeper.class);
 		Future<Throwable> send = this.threads.submit(() -> catchThrowable(() -> chan.send(new byte[] { 1 })));
-		Thread.sleep(100);
+		this.started.awaitBlocked();
 		long killed = System.nanoTime();
 		this.proc.kill();
 		Throwable failure = send.get(5, TimeUnit.SECONDS);
@@ -112,7 +120,7 @@ class ChanProcessTests {
 
 	@Test
 	void theSeedsRaceBothSendingAtOnceIsADeadlockOnBothSides() {
-		Chan chan = start(ChanChildren.RacingSender.class);
+		Chan chan = start(Children.RacingSender.class);
 		assertThatExceptionOfType(DeadlockException.class)
 			.isThrownBy(() -> chan.send("from parent".getBytes(StandardCharsets.UTF_8)))
 			.withMessageContaining("Deadlock");
@@ -121,7 +129,7 @@ class ChanProcessTests {
 
 	@Test
 	void aFrameAnnouncedOverTheLimitFailsWithoutAllocatingAndClosesTheChannel() {
-		Chan chan = start(ChanChildren.HugeFrameAnnouncer.class);
+		Chan chan = start(Children.HugeFrameAnnouncer.class);
 		long start = System.nanoTime();
 		assertThatExceptionOfType(FrameTooLargeException.class).isThrownBy(chan::recv)
 			.withMessageContaining("2147483632 bytes")
@@ -134,7 +142,7 @@ class ChanProcessTests {
 
 	@Test
 	void bytesThatAreNoFrameFailWithAClearErrorAndCloseTheChannel() {
-		Chan chan = start(ChanChildren.GarbageWriter.class);
+		Chan chan = start(Children.GarbageWriter.class);
 		assertThatExceptionOfType(MalformedFrameException.class).isThrownBy(chan::recv)
 			.withMessageContaining("unknown type");
 		assertThat(chan.isOpen()).isFalse();
@@ -142,7 +150,7 @@ class ChanProcessTests {
 
 	@Test
 	void closingTheParentsEndLetsAnEchoChildExitByItself() throws Exception {
-		Chan chan = start(dev.ceramic.test.Echo.class);
+		Chan chan = start(dev.ceramic.test.proc.Echo.class);
 		chan.send(new byte[] { 7 });
 		assertThat(chan.recv()).containsExactly(7);
 		chan.close();

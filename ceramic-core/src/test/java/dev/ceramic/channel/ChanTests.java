@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.ceramic.test.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,9 @@ class ChanTests {
 
 	private static final Duration SHORT = Duration.ofMillis(300);
 
-	private final ExecutorService threads = Executors.newCachedThreadPool();
+	private final TestThreads started = new TestThreads("chan-test");
+
+	private final ExecutorService threads = this.started.newCachedThreadPool();
 
 	private Chan left;
 
@@ -57,7 +59,7 @@ class ChanTests {
 			this.left.send(bytes("hello"));
 			return clock.incrementAndGet();
 		});
-		Thread.sleep(200);
+		awaitBlocked();
 		long recvStarted = clock.incrementAndGet();
 		byte[] message = this.right.recv();
 		assertThat(string(message)).isEqualTo("hello");
@@ -258,9 +260,9 @@ class ChanTests {
 			.withMessageContaining("already taken");
 	}
 
-	/** Give a thread started just before time to block in its call. */
-	private static void awaitBlocked() throws InterruptedException {
-		Thread.sleep(150);
+	/** Wait until the calls started on other threads are blocked in the channel. */
+	private void awaitBlocked() {
+		this.started.awaitBlocked();
 	}
 
 	private static byte[] bytes(String text) {

@@ -9,8 +9,9 @@ import java.time.Duration;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
-import dev.ceramic.test.Echo;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.Waiting;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,7 +41,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void aTimedRecvAtOnceTimesOutAndTheChannelStillWorks() {
 		Chan chan = Chan.open(NO_FDS);
-		try (Proc proc = Proc.start(TimedReceiver.class, chan, ProcTestSupport.options("takeover-timed").build())) {
+		try (Proc proc = Proc.start(TimedReceiver.class, chan, ChildJvms.options("takeover-timed").build())) {
 			// Long after the child's 200 ms timeout.
 			assertThat(new String(chan.recv(TIMEOUT), StandardCharsets.UTF_8)).isEqualTo("timed out");
 			chan.send("ping".getBytes(StandardCharsets.UTF_8), TIMEOUT);
@@ -51,7 +52,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void aChildsCloseWakesItsOwnThreadBlockedInAPlainRead() throws InterruptedException {
 		Chan chan = Chan.open(NO_FDS);
-		try (Proc proc = Proc.start(SelfCloser.class, chan, ProcTestSupport.options("takeover-close").build())) {
+		try (Proc proc = Proc.start(SelfCloser.class, chan, ChildJvms.options("takeover-close").build())) {
 			// Nothing here reads or closes the channel until the child has exited:
 			// only the child's own close can wake its thread.
 			assertThat(proc.waitFor(TIMEOUT)).hasValue(PASSED);
@@ -63,7 +64,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void descriptorsSentAtOnceArrive() throws IOException {
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(DescriptorSender.class, chan, ProcTestSupport.options("takeover-fds").build())) {
+		try (Proc proc = Proc.start(DescriptorSender.class, chan, ChildJvms.options("takeover-fds").build())) {
 			Received received = chan.recvWithFds(TIMEOUT);
 			assertThat(received.fileDescriptors()).hasSize(1);
 			try (FileInputStream in = new FileInputStream(received.fileDescriptors()[0])) {
@@ -75,7 +76,7 @@ class ChildChannelTakeoverTests {
 	@Test
 	void aReceiverWithoutDescriptorsTakesMessagesSentRightAfterTheStart() {
 		Chan chan = Chan.open(NO_FDS);
-		try (Proc proc = Proc.start(Echo.class, chan, ProcTestSupport.options("takeover-echo").build())) {
+		try (Proc proc = Proc.start(Echo.class, chan, ChildJvms.options("takeover-echo").build())) {
 			for (int i = 0; i < 100; i++) {
 				byte[] message = ("message " + i).getBytes(StandardCharsets.UTF_8);
 				chan.send(message, TIMEOUT);
@@ -104,8 +105,8 @@ class ChildChannelTakeoverTests {
 
 	/**
 	 * Starts a thread that receives at once, so that it is most likely blocked in a plain
-	 * read, then closes the channel once junixsocket has surely taken over. Exits with
-	 * {@link #PASSED} if that woke the thread.
+	 * read, then closes the channel once the thread is blocked (a close waits for
+	 * junixsocket to take over). Exits with {@link #PASSED} if that woke the thread.
 	 */
 	public static class SelfCloser implements ProcMain {
 
@@ -122,7 +123,7 @@ class ChildChannelTakeoverTests {
 				}
 			});
 			receiver.start();
-			Thread.sleep(500);
+			Waiting.awaitBlocked("the receiver's recv", receiver);
 			chan.close();
 			receiver.join(5000);
 			System.exit(1);

@@ -12,9 +12,9 @@ import java.time.Duration;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.ceramic.process.Proc;
-import dev.ceramic.test.Echo;
-import dev.ceramic.test.FdTestPeer;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.channel.FdPeer;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,7 @@ class FdPassingTests {
 		Chan chan = Chan.open();
 		try (FileInputStream in = new FileInputStream(readEnd);
 				FileInputStream fileIn = new FileInputStream(file.toFile());
-				Proc proc = Proc.start(FdTestPeer.class, chan, ProcTestSupport.options("fd-test-file-pipe").build())) {
+				Proc proc = Proc.start(FdPeer.class, chan, ChildJvms.options("fd-test-file-pipe").build())) {
 			chan.send("file+pipe".getBytes(StandardCharsets.UTF_8), TIMEOUT);
 			chan.sendWithFds("here you are".getBytes(StandardCharsets.UTF_8), fileIn.getFD(), writeEnd);
 			// Our copy of the write end goes, so the pipe ends when the child's copy
@@ -50,7 +50,7 @@ class FdPassingTests {
 			Descriptors.closeQuietly(writeEnd);
 			assertThat(chan.recv(TIMEOUT)).isEqualTo(content);
 			BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-			assertThat(lines.readLine()).isEqualTo(FdTestPeer.PIPE_LINE + content.length);
+			assertThat(lines.readLine()).isEqualTo(FdPeer.PIPE_LINE + content.length);
 			assertThat(lines.readLine()).as("end of the pipe once the child closed its end").isNull();
 			// The child read through the very same open file, not a file it opened
 			// itself: the offset we share with it moved to the end.
@@ -67,7 +67,7 @@ class FdPassingTests {
 		Chan chan = Chan.open();
 		try (FileInputStream first = new FileInputStream(file.toFile());
 				FileInputStream second = new FileInputStream(file.toFile());
-				Proc proc = Proc.start(FdTestPeer.class, chan, ProcTestSupport.options("fd-test-count").build())) {
+				Proc proc = Proc.start(FdPeer.class, chan, ChildJvms.options("fd-test-count").build())) {
 			FileDescriptor[] fds = { first.getFD(), second.getFD() };
 
 			// The control: descriptors kept with recvWithFds do show in the count.
@@ -102,7 +102,7 @@ class FdPassingTests {
 		Path file = Files.writeString(directory.resolve("fd.txt"), "x");
 		Chan chan = Chan.open(new ChanOptions(1024 * 1024, 2));
 		try (FileInputStream in = new FileInputStream(file.toFile());
-				Proc proc = Proc.start(Echo.class, chan, ProcTestSupport.options("fd-test-max").build())) {
+				Proc proc = Proc.start(Echo.class, chan, ChildJvms.options("fd-test-max").build())) {
 			FileDescriptor fd = in.getFD();
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> chan.sendWithFds("three".getBytes(StandardCharsets.UTF_8), fd, fd, fd))

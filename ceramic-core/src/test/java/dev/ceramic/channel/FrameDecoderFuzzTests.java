@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.ceramic.test.Fuzzing;
 import dev.ceramic.test.ProcessResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +49,7 @@ class FrameDecoderFuzzTests {
 
 	@Test
 	void randomAndMutatedBytesOnlyEverFailWithChannelExceptions() throws Exception {
-		for (long seed : seeds(20251123L)) {
+		for (long seed : Fuzzing.seeds(20251123L)) {
 			long socketsBefore = sockets();
 			Random random = new Random(seed);
 			for (int i = 0; i < RANDOM_CASES / 2; i++) {
@@ -74,7 +75,7 @@ class FrameDecoderFuzzTests {
 
 	@Test
 	void validFramesDeliveredInPiecesAcrossReadTimeoutsComeOutWhole() throws Exception {
-		for (long seed : seeds(7L)) {
+		for (long seed : Fuzzing.seeds(7L)) {
 			Random random = new Random(seed);
 			for (int i = 0; i < CHUNKED_CASES / 2; i++) {
 				byte[] payload = new byte[random.nextInt(3 * MAX_FRAME_SIZE / 4)];
@@ -210,28 +211,21 @@ class FrameDecoderFuzzTests {
 
 	private static byte[] mutate(byte[] bytes, Random random) {
 		if (bytes.length == 0) {
-			return new byte[] { (byte) random.nextInt() };
+			return Fuzzing.oneByte(random);
 		}
 		int at = random.nextInt(bytes.length);
 		switch (random.nextInt(6)) {
-			case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
-			case 1 -> bytes[at] = (byte) random.nextInt();
+			case 0 -> Fuzzing.flipBit(bytes, at, random);
+			case 1 -> Fuzzing.replaceByte(bytes, at, random);
 			case 2 -> {
-				return Arrays.copyOf(bytes, at);
+				return Fuzzing.cut(bytes, at);
 			}
 			case 3 -> {
-				byte[] longer = Arrays.copyOf(bytes, bytes.length + 1 + random.nextInt(16));
-				for (int i = bytes.length; i < longer.length; i++) {
-					longer[i] = (byte) random.nextInt();
-				}
-				return longer;
+				return Fuzzing.extend(bytes, random);
 			}
 			case 4 -> {
 				// An interesting value over a 32-bit field, such as a payload length.
-				int value = interestingInt(random);
-				for (int b = 0; b < 4 && at + b < bytes.length; b++) {
-					bytes[at + b] = (byte) (value >>> (24 - 8 * b));
-				}
+				Fuzzing.writeInt(bytes, at, interestingInt(random));
 			}
 			default -> {
 				// Repeat a slice, as a duplicated frame would.
@@ -258,12 +252,6 @@ class FrameDecoderFuzzTests {
 			.stream()
 			.filter((target) -> target.startsWith("socket:"))
 			.count();
-	}
-
-	/** A fixed seed, and one per run (or the one given to replay). */
-	static long[] seeds(long fixed) {
-		Long given = Long.getLong("ceramic.fuzz.seed");
-		return new long[] { fixed, (given != null) ? given : System.nanoTime() };
 	}
 
 }

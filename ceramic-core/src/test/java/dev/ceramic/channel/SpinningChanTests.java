@@ -3,14 +3,14 @@ package dev.ceramic.channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcMain;
 import dev.ceramic.process.ProcOptions;
-import dev.ceramic.test.Echo;
+import dev.ceramic.test.TestThreads;
+import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,7 +28,9 @@ class SpinningChanTests {
 
 	private static final ChanOptions SPINNING = ChanOptions.defaults().withSpinBeforeBlocking(Duration.ofMillis(1));
 
-	private final ExecutorService threads = Executors.newCachedThreadPool();
+	private final TestThreads started = new TestThreads("spinning-chan-test");
+
+	private final ExecutorService threads = this.started.newCachedThreadPool();
 
 	@AfterEach
 	void stop() {
@@ -50,7 +52,7 @@ class SpinningChanTests {
 		try (Chan left = Chan.open(SPINNING); Chan right = left.peerEnd()) {
 			// Rendezvous: a send waits (longer than the spin) for the receiver.
 			Future<?> send = this.threads.submit(() -> left.send(bytes("hello")));
-			Thread.sleep(100);
+			this.started.awaitBlocked();
 			assertThat(send.isDone()).isFalse();
 			assertThat(right.recv()).isEqualTo(bytes("hello"));
 			send.get(5, TimeUnit.SECONDS);
@@ -64,7 +66,7 @@ class SpinningChanTests {
 			assertThat(rightSend.get(5, TimeUnit.SECONDS)).isInstanceOf(DeadlockException.class);
 			// Close wakes a receiver blocked on the peer.
 			Future<Throwable> recv = this.threads.submit(() -> failure(right::recv));
-			Thread.sleep(100);
+			this.started.awaitBlocked();
 			left.close();
 			assertThat(recv.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(ChannelClosedException.class,
 					(ex) -> assertThat(ex.reason()).isEqualTo(ChannelClosedException.Reason.PEER_CLOSED));

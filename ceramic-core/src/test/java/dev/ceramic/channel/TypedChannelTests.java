@@ -15,11 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.ceramic.process.Proc;
-import dev.ceramic.test.ProcTestSupport;
-import dev.ceramic.test.TypedTestBlob;
-import dev.ceramic.test.TypedTestPeer;
-import dev.ceramic.test.TypedTestPoint;
-import dev.ceramic.test.TypedTestTypes;
+import dev.ceramic.test.channel.GenericTypes;
+import dev.ceramic.test.channel.TypedBlob;
+import dev.ceramic.test.channel.TypedPeer;
+import dev.ceramic.test.channel.TypedPoint;
+import dev.ceramic.test.proc.ChildJvms;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link TypedSender} and {@link TypedReceiver} between this JVM and a real child
- * ({@link TypedTestPeer}), including what a hostile or broken peer can send.
+ * ({@link TypedPeer}), including what a hostile or broken peer can send.
  */
 class TypedChannelTests {
 
@@ -45,7 +45,7 @@ class TypedChannelTests {
 	@BeforeEach
 	void startPeer() {
 		this.chan = Chan.open();
-		this.peer = Proc.start(TypedTestPeer.class, this.chan, ProcTestSupport.options("typed-test-peer").build());
+		this.peer = Proc.start(TypedPeer.class, this.chan, ChildJvms.options("typed-test-peer").build());
 	}
 
 	@AfterEach
@@ -56,29 +56,29 @@ class TypedChannelTests {
 	@Test
 	void recordRoundTrip() {
 		command("point");
-		TypedTestPoint point = new TypedTestPoint("p \u00e9 \"quoted\"", 3, -4);
-		TypedSender.over(this.chan, TypedTestPoint.class).send(point);
+		TypedPoint point = new TypedPoint("p \u00e9 \"quoted\"", 3, -4);
+		TypedSender.over(this.chan, TypedPoint.class).send(point);
 		assertThat(points().recv(TIMEOUT)).isEqualTo(point.transformed());
 	}
 
 	@Test
 	void genericListOfRecordsRoundTrip() {
 		command("points");
-		List<TypedTestPoint> points = List.of(new TypedTestPoint("a", 1, 2), new TypedTestPoint("b", 3, 4),
-				new TypedTestPoint("c", 5, 6));
-		TypedSender.<List<TypedTestPoint>>over(this.chan, JsonCodec.defaults(), TypedTestTypes.POINTS).send(points);
-		List<TypedTestPoint> reply = TypedReceiver
-			.<List<TypedTestPoint>>over(this.chan, JsonCodec.defaults(), TypedTestTypes.POINTS)
+		List<TypedPoint> points = List.of(new TypedPoint("a", 1, 2), new TypedPoint("b", 3, 4),
+				new TypedPoint("c", 5, 6));
+		TypedSender.<List<TypedPoint>>over(this.chan, JsonCodec.defaults(), GenericTypes.POINTS).send(points);
+		List<TypedPoint> reply = TypedReceiver
+			.<List<TypedPoint>>over(this.chan, JsonCodec.defaults(), GenericTypes.POINTS)
 			.recv(TIMEOUT);
 		// Each element must really be a record, not a map that merely prints like one.
-		assertThat(reply).hasOnlyElementsOfType(TypedTestPoint.class)
+		assertThat(reply).hasOnlyElementsOfType(TypedPoint.class)
 			.containsExactly(points.get(2).transformed(), points.get(1).transformed(), points.get(0).transformed());
 	}
 
 	@Test
 	void nullRoundTrip() {
 		command("null");
-		TypedSender.over(this.chan, TypedTestPoint.class).send(null);
+		TypedSender.over(this.chan, TypedPoint.class).send(null);
 		assertThat(TypedReceiver.over(this.chan, String.class).recv(TIMEOUT)).isEqualTo("null");
 		assertThat(points().recv(TIMEOUT)).isNull();
 	}
@@ -88,13 +88,13 @@ class TypedChannelTests {
 		byte[] data = randomBytes(3000);
 		command("bytes");
 		TypedSender.over(this.chan, byte[].class).send(data);
-		assertThat(TypedReceiver.over(this.chan, byte[].class).recv(TIMEOUT)).isEqualTo(TypedTestPeer.reversed(data));
+		assertThat(TypedReceiver.over(this.chan, byte[].class).recv(TIMEOUT)).isEqualTo(TypedPeer.reversed(data));
 
-		TypedTestBlob blob = new TypedTestBlob("blob", randomBytes(5000), new byte[] { 0, -1, 127, -128 });
+		TypedBlob blob = new TypedBlob("blob", randomBytes(5000), new byte[] { 0, -1, 127, -128 });
 		command("blob");
-		TypedSender.over(this.chan, TypedTestBlob.class).send(blob);
-		assertThat(TypedReceiver.over(this.chan, TypedTestBlob.class).recv(TIMEOUT))
-			.isEqualTo(new TypedTestBlob("BLOB", TypedTestPeer.reversed(blob.data()), blob.extra()));
+		TypedSender.over(this.chan, TypedBlob.class).send(blob);
+		assertThat(TypedReceiver.over(this.chan, TypedBlob.class).recv(TIMEOUT))
+			.isEqualTo(new TypedBlob("BLOB", TypedPeer.reversed(blob.data()), blob.extra()));
 	}
 
 	@Test
@@ -107,8 +107,8 @@ class TypedChannelTests {
 		assertThat(json).isEqualTo("0").doesNotContain(Base64.getEncoder().encodeToString(data).substring(0, 16));
 		assertThat(attachment(encoded, json)).isEqualTo(data);
 
-		TypedTestBlob blob = new TypedTestBlob("b", data, new byte[] { 9, 8, 7 });
-		byte[] encodedBlob = codec.encode(blob, TypedTestBlob.class);
+		TypedBlob blob = new TypedBlob("b", data, new byte[] { 9, 8, 7 });
+		byte[] encodedBlob = codec.encode(blob, TypedBlob.class);
 		assertThat(encodedBlob.length).isLessThan(3000 + 3 + 128);
 		JsonNode tree = JsonMapper.builder().build().readTree(jsonPart(encodedBlob));
 		assertThat(tree.get("data").isInt()).as("data is an attachment index in %s", tree).isTrue();
@@ -124,12 +124,12 @@ class TypedChannelTests {
 	@Test
 	void headroomLeavesRoomForTheCallersHeader() {
 		JsonCodec codec = JsonCodec.defaults();
-		TypedTestBlob blob = new TypedTestBlob("h", randomBytes(100), new byte[] { 5 });
-		byte[] plain = codec.encode(blob, TypedTestBlob.class);
-		byte[] withHeadroom = codec.encode(blob, codec.javaType(TypedTestBlob.class), 3);
+		TypedBlob blob = new TypedBlob("h", randomBytes(100), new byte[] { 5 });
+		byte[] plain = codec.encode(blob, TypedBlob.class);
+		byte[] withHeadroom = codec.encode(blob, codec.javaType(TypedBlob.class), 3);
 		assertThat(withHeadroom).hasSize(plain.length + 3).startsWith(0, 0, 0);
 		assertThat(Arrays.copyOfRange(withHeadroom, 3, withHeadroom.length)).isEqualTo(plain);
-		assertThat(codec.<TypedTestBlob>decode(withHeadroom, 3, plain.length, codec.javaType(TypedTestBlob.class)))
+		assertThat(codec.<TypedBlob>decode(withHeadroom, 3, plain.length, codec.javaType(TypedBlob.class)))
 			.isEqualTo(blob);
 	}
 
@@ -144,10 +144,10 @@ class TypedChannelTests {
 			int thread = t;
 			tasks.add(() -> {
 				for (int i = 0; i < 500; i++) {
-					TypedTestBlob blob = new TypedTestBlob(thread + "/" + i, randomBytes(1 + i % 64),
+					TypedBlob blob = new TypedBlob(thread + "/" + i, randomBytes(1 + i % 64),
 							new byte[] { (byte) thread, (byte) i });
-					byte[] encoded = codec.encode(blob, TypedTestBlob.class);
-					if (!blob.equals(codec.decode(encoded, TypedTestBlob.class))) {
+					byte[] encoded = codec.encode(blob, TypedBlob.class);
+					if (!blob.equals(codec.decode(encoded, TypedBlob.class))) {
 						return false;
 					}
 				}
@@ -168,13 +168,13 @@ class TypedChannelTests {
 	@Test
 	void malformedMessagesFailOnlyTheirOwnReceive() {
 		command("garbage");
-		TypedReceiver<TypedTestPoint> points = points();
-		for (byte[] garbage : TypedTestPeer.GARBAGE) {
+		TypedReceiver<TypedPoint> points = points();
+		for (byte[] garbage : TypedPeer.GARBAGE) {
 			assertThatExceptionOfType(MessageDecodingException.class).isThrownBy(() -> points.recv(TIMEOUT))
 				.as("decoding %s", Arrays.toString(garbage))
 				.withMessageStartingWith("Malformed message");
 		}
-		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 		assertThat(this.chan.isOpen()).isTrue();
 	}
 
@@ -182,32 +182,32 @@ class TypedChannelTests {
 	void nestingBeyondTheLimitFailsThatReceive() {
 		JsonCodec codec = JsonCodec.create(8, 1000);
 		TypedReceiver<Object> values = TypedReceiver.over(this.chan, codec, Object.class);
-		TypedReceiver<TypedTestPoint> points = TypedReceiver.over(this.chan, codec, TypedTestPoint.class);
+		TypedReceiver<TypedPoint> points = TypedReceiver.over(this.chan, codec, TypedPoint.class);
 		command("deep 8");
 		assertThat(values.recv(TIMEOUT)).isInstanceOf(List.class);
-		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 		command("deep 9");
 		assertThatExceptionOfType(MessageDecodingException.class).isThrownBy(() -> values.recv(TIMEOUT))
 			.withMessageContaining("nesting depth");
-		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 	}
 
 	@Test
 	void stringBeyondTheLimitFailsThatReceive() {
 		JsonCodec codec = JsonCodec.create(64, 1000);
 		TypedReceiver<String> strings = TypedReceiver.over(this.chan, codec, String.class);
-		TypedReceiver<TypedTestPoint> points = TypedReceiver.over(this.chan, codec, TypedTestPoint.class);
+		TypedReceiver<TypedPoint> points = TypedReceiver.over(this.chan, codec, TypedPoint.class);
 		command("string 1000");
 		assertThat(strings.recv(TIMEOUT)).hasSize(1000);
-		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 		command("string 1001");
 		assertThatExceptionOfType(MessageDecodingException.class).isThrownBy(() -> strings.recv(TIMEOUT))
 			.withMessageContaining("String value length");
-		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 		command("string 100000");
 		assertThatExceptionOfType(MessageDecodingException.class).isThrownBy(() -> strings.recv(TIMEOUT))
 			.withMessageContaining("String value length");
-		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points.recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 	}
 
 	@Test
@@ -224,7 +224,7 @@ class TypedChannelTests {
 		assertThat(values.recv(TIMEOUT)).isExactlyInstanceOf(LinkedHashMap.class)
 			.asInstanceOf(InstanceOfAssertFactories.MAP)
 			.containsEntry("@type", "java.lang.ProcessBuilder");
-		assertThat(points().recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points().recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 
 		TypedReceiver<Map<String, Object>> maps = TypedReceiver.over(this.chan, JsonCodec.defaults(), Map.class);
 		command("class-names");
@@ -234,15 +234,15 @@ class TypedChannelTests {
 		assertThatExceptionOfType(MessageDecodingException.class).isThrownBy(() -> maps.recv(TIMEOUT));
 		assertThat(maps.recv(TIMEOUT)).isExactlyInstanceOf(LinkedHashMap.class)
 			.containsEntry("@type", "java.lang.ProcessBuilder");
-		assertThat(points().recv(TIMEOUT)).isEqualTo(TypedTestPeer.AFTER);
+		assertThat(points().recv(TIMEOUT)).isEqualTo(TypedPeer.AFTER);
 	}
 
 	private void command(String command) {
 		this.chan.send(command.getBytes(StandardCharsets.UTF_8), TIMEOUT);
 	}
 
-	private TypedReceiver<TypedTestPoint> points() {
-		return TypedReceiver.over(this.chan, TypedTestPoint.class);
+	private TypedReceiver<TypedPoint> points() {
+		return TypedReceiver.over(this.chan, TypedPoint.class);
 	}
 
 	private static byte[] randomBytes(int size) {

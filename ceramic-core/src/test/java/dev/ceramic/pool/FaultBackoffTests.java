@@ -4,15 +4,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
-import dev.ceramic.test.FaultyService;
-import dev.ceramic.test.FaultyServiceImpl;
+import dev.ceramic.test.pool.FaultyService;
+import dev.ceramic.test.pool.FaultyServiceImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -71,7 +71,8 @@ class FaultBackoffTests {
 		for (int crash = 0; crash < 4; crash++) {
 			assertThat(catchThrowable(() -> this.service.exit(7))).isInstanceOf(WorkerCrashedException.class);
 			long crashed = pid;
-			awaitTrue("the replacement of pid " + crashed, () -> startedAfterCrashOf(crashed) != null);
+			await("the replacement of pid " + crashed).atMost(PATIENCE)
+				.until(() -> startedAfterCrashOf(crashed) != null);
 			gaps.add(gapFromCrashToReplacement(crashed));
 			pid = startedAfterCrashOf(crashed).event().workerPid();
 		}
@@ -98,7 +99,7 @@ class FaultBackoffTests {
 		for (int kill = 0; kill < 3; kill++) {
 			long killed = pid;
 			ProcessHandle.of(killed).ifPresent(ProcessHandle::destroyForcibly);
-			awaitTrue("the replacement of pid " + killed, () -> startedAfterCrashOf(killed) != null);
+			await("the replacement of pid " + killed).atMost(PATIENCE).until(() -> startedAfterCrashOf(killed) != null);
 			gaps.add(gapFromCrashToReplacement(killed));
 			pid = startedAfterCrashOf(killed).event().workerPid();
 		}
@@ -112,7 +113,7 @@ class FaultBackoffTests {
 	}
 
 	private Duration gapFromCrashToReplacement(long pid) {
-		awaitTrue("the replacement of pid " + pid, () -> startedAfterCrashOf(pid) != null);
+		await("the replacement of pid " + pid).atMost(PATIENCE).until(() -> startedAfterCrashOf(pid) != null);
 		TimedEvent crash = crashOf(pid);
 		return Duration.ofNanos(startedAfterCrashOf(pid).nanoTime() - crash.nanoTime());
 	}
@@ -139,22 +140,6 @@ class FaultBackoffTests {
 					&& timed.nanoTime() > crash.nanoTime())
 			.findFirst()
 			.orElse(null);
-	}
-
-	private static void awaitTrue(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + PATIENCE.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out waiting for " + what);
-			}
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
 	}
 
 	private record TimedEvent(PoolEvent event, long nanoTime) {

@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.channel.FrameTooLargeException;
 import dev.ceramic.channel.MalformedFrameException;
-import dev.ceramic.test.FaultyService;
-import dev.ceramic.test.FaultyService.Fault;
-import dev.ceramic.test.FaultyServiceImpl;
 import dev.ceramic.test.ProcessResources;
+import dev.ceramic.test.pool.FaultyService;
+import dev.ceramic.test.pool.FaultyService.Fault;
+import dev.ceramic.test.pool.FaultyServiceImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.deleteFatalErrorLog;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.sleep;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.deleteFatalErrorLog;
+import static dev.ceramic.test.pool.TestPools.pids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -199,7 +198,7 @@ class FaultMatrixTests {
 		long start = System.nanoTime();
 		CompletableFuture<Throwable> call = CompletableFuture
 			.supplyAsync(() -> catchThrowable(() -> service.markAndSleep(marker.toString(), 60_000)));
-		await("the call has started in the worker", RECOVERY, () -> Files.exists(marker) || call.isDone());
+		await("the call has started in the worker").atMost(RECOVERY).until(() -> Files.exists(marker) || call.isDone());
 		assertThat(call).isNotDone();
 		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 		Throwable thrown = call.get(CALL_TIMEOUT.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
@@ -290,7 +289,7 @@ class FaultMatrixTests {
 		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 		assertThat(service.compute(3)).isEqualTo(100);
 		assertThat(service.pid()).isNotEqualTo(pid);
-		await("the crash is counted", RECOVERY, () -> pool.snapshot().crashes() == crashes + 1);
+		await("the crash is counted").atMost(RECOVERY).until(() -> pool.snapshot().crashes() == crashes + 1);
 		assertThat(crashEvent(pid).detail()).contains("signal SIGKILL");
 		assertResourcesBack();
 	}
@@ -317,7 +316,7 @@ class FaultMatrixTests {
 		Path done = this.markers.resolve("garbage-written");
 		// After the reply to this call is read, or the garbage would fail this call.
 		service.faultWhileIdle(Fault.CHANNEL_GARBAGE, 200, done.toString());
-		await("the garbage is written", RECOVERY, () -> Files.exists(done));
+		await("the garbage is written").atMost(RECOVERY).until(() -> Files.exists(done));
 		WorkerCrashedException crash = expectWithin(CALL_TIMEOUT, WorkerCrashedException.class,
 				() -> service.compute(4));
 		assertThat(crash).hasCauseInstanceOf(MalformedFrameException.class);
@@ -337,7 +336,7 @@ class FaultMatrixTests {
 		// At once: the pool may not have heard of the death yet.
 		assertThat(service.compute(3)).isEqualTo(100);
 		assertThat(service.pid()).isNotEqualTo(pid);
-		await("the crash is counted", RECOVERY, () -> pool.snapshot().crashes() == crashes + 1);
+		await("the crash is counted").atMost(RECOVERY).until(() -> pool.snapshot().crashes() == crashes + 1);
 		String detail = crashEvent(pid).detail();
 		assertThat(detail).contains("died while idle").contains(described);
 		assertResourcesBack();
@@ -394,26 +393,17 @@ class FaultMatrixTests {
 	/** Wait until the worker's process has exited, as the operating system tells. */
 	private static void awaitExit(long pid) {
 		Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-		await("worker pid " + pid + " has exited", RECOVERY, () -> handle.map((h) -> !h.isAlive()).orElse(true));
+		await("worker pid " + pid + " has exited").atMost(RECOVERY)
+			.until(() -> handle.map((h) -> !h.isAlive()).orElse(true));
 	}
 
 	/** The baseline: one idle worker, nothing starting, and the resources settled. */
 	private static ProcessResources steadyState() {
-		await("the pool has settled at one idle worker", RECOVERY, () -> {
+		await("the pool has settled at one idle worker").atMost(RECOVERY).until(() -> {
 			PoolSnapshot snapshot = pool.snapshot(false);
 			return snapshot.workers().size() == 1 && snapshot.startingWorkers() == 0 && snapshot.busyWorkers() == 0;
 		});
-		ProcessResources previous = ProcessResources.now();
-		long deadline = System.nanoTime() + RECOVERY.toNanos();
-		while (System.nanoTime() - deadline < 0) {
-			sleep(Duration.ofMillis(300));
-			ProcessResources now = ProcessResources.now();
-			if (previous.differencesTo(now, pids(pool)).isEmpty()) {
-				return now;
-			}
-			previous = now;
-		}
-		throw new AssertionError("The resources did not settle: " + previous);
+		return ProcessResources.awaitSettled(() -> pids(pool), RECOVERY);
 	}
 
 }

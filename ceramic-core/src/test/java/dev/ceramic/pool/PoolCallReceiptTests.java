@@ -5,19 +5,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.ceramic.test.FaultyService;
-import dev.ceramic.test.FaultyServiceImpl;
+import dev.ceramic.test.pool.FaultyService;
+import dev.ceramic.test.pool.FaultyServiceImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static dev.ceramic.test.BehaviourPools.PATIENCE;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.deleteFatalErrorLog;
-import static dev.ceramic.test.BehaviourPools.isAlive;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.PATIENCE;
+import static dev.ceramic.test.pool.TestPools.deleteFatalErrorLog;
+import static dev.ceramic.test.pool.TestPools.isAlive;
+import static dev.ceramic.test.pool.TestPools.pids;
+import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -113,7 +113,7 @@ class PoolCallReceiptTests {
 		for (int i = 0; i < 3 * WORKERS; i++) {
 			assertThat(service.compute(i)).isEqualTo(i * 31L + 7);
 		}
-		await("the death is counted", () -> pool.snapshot(false).crashes() == crashes + 1);
+		await("the death is counted").until(() -> pool.snapshot(false).crashes() == crashes + 1);
 		assertThat(pool.snapshot(false).lastCrash()).contains("pid " + victim).contains("died while idle");
 	}
 
@@ -138,7 +138,7 @@ class PoolCallReceiptTests {
 		assertThat(before.stream().filter((pid) -> pid != victim).filter((pid) -> !isAlive(pid)).toList())
 			.as("workers other than pid %d that died", victim)
 			.isEmpty();
-		await("the pool is back to " + WORKERS + " workers", () -> {
+		await("the pool is back to " + WORKERS + " workers").until(() -> {
 			Set<Long> now = pids(pool);
 			return now.size() == WORKERS && !now.contains(victim);
 		});
@@ -150,7 +150,7 @@ class PoolCallReceiptTests {
 
 	/** Wait until the pool has all its workers, idle, and return their pids. */
 	private static Set<Long> awaitAllWorkersIdle() {
-		await("all " + WORKERS + " workers are idle", () -> {
+		await("all " + WORKERS + " workers are idle").until(() -> {
 			PoolSnapshot snapshot = pool.snapshot(false);
 			return snapshot.workers().size() == WORKERS && snapshot.idleWorkers() == WORKERS;
 		});

@@ -5,17 +5,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
-import dev.ceramic.test.BehaviourServiceImpl;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
+import dev.ceramic.test.pool.TestServiceImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.PATIENCE;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.settings;
-import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.PATIENCE;
+import static dev.ceramic.test.pool.TestPools.settings;
+import static dev.ceramic.test.pool.TestPools.workerProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -38,39 +38,39 @@ class PoolCrashLoopTests {
 	@Test
 	void aPoolWhoseServiceCannotStartFailsAndRecoversWhenItCan() throws Exception {
 		Path marker = Files.createFile(this.temp.resolve("refuse-to-start"));
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		WorkerPoolSettings settings = settings("crash-loop").maxWorkers(1)
 			.acquireTimeout(ACQUIRE_TIMEOUT)
 			.restartBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
 			.crashLoopThreshold(3)
-			.systemProperties(Map.of(BehaviourServiceImpl.FAIL_WHILE_EXISTS, marker.toString()))
+			.systemProperties(Map.of(TestServiceImpl.FAIL_WHILE_EXISTS, marker.toString()))
 			.build();
-		try (WorkerPool pool = BehaviourPools.build(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.build(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			pool.start();
 			assertThat(pool.awaitReady(PATIENCE)).isFalse();
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
 			assertThat(pool.snapshot(false).startFailures()).isGreaterThanOrEqualTo(3);
 			// Events are published after the state changes, outside the pool's lock.
-			await("three start failures and the pool's failure are told",
-					() -> events.count(PoolEvent.Type.WORKER_START_FAILED) >= 3
-							&& events.count(PoolEvent.Type.POOL_FAILED) == 1);
+			await("three start failures and the pool's failure are told")
+				.until(() -> events.count(PoolEvent.Type.WORKER_START_FAILED) >= 3
+						&& events.count(PoolEvent.Type.POOL_FAILED) == 1);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
 				assertThat(ex.poolName()).isEqualTo("crash-loop");
 				assertThat(ex.getMessage()).contains("Pool 'crash-loop' has failed")
 					.contains("died during start-up")
-					.contains(BehaviourServiceImpl.REFUSAL + marker);
+					.contains(TestServiceImpl.REFUSAL + marker);
 				assertThat(ex.getCause()).isInstanceOf(WorkerStartException.class)
 					.hasMessageContaining("could not make its services: ")
-					.hasMessageContaining("java.lang.IllegalStateException: " + BehaviourServiceImpl.REFUSAL + marker);
+					.hasMessageContaining("java.lang.IllegalStateException: " + TestServiceImpl.REFUSAL + marker);
 			});
 			Files.delete(marker);
-			await("the pool recovered", () -> pool.snapshot(false).state() == PoolState.RUNNING);
+			await("the pool recovered").until(() -> pool.snapshot(false).state() == PoolState.RUNNING);
 			assertThat(pool.awaitReady(PATIENCE)).isTrue();
 			long pid = service.pid();
-			assertThat(BehaviourPools.pids(pool)).containsExactly(pid);
-			await("the recovery is told", () -> events.count(PoolEvent.Type.POOL_RECOVERED) == 1);
+			assertThat(TestPools.pids(pool)).containsExactly(pid);
+			await("the recovery is told").until(() -> events.count(PoolEvent.Type.POOL_RECOVERED) == 1);
 		}
 		assertThat(workerProcesses("crash-loop")).isEmpty();
 	}
@@ -81,10 +81,10 @@ class PoolCrashLoopTests {
 			.acquireTimeout(ACQUIRE_TIMEOUT)
 			.restartBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
 			.crashLoopThreshold(2)
-			.systemProperties(Map.of(BehaviourServiceImpl.EXIT_IN_CONSTRUCTOR, "7"))
+			.systemProperties(Map.of(TestServiceImpl.EXIT_IN_CONSTRUCTOR, "7"))
 			.build();
-		try (WorkerPool pool = BehaviourPools.build(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.build(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			pool.start();
 			assertThat(pool.awaitReady(PATIENCE)).isFalse();
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
@@ -92,7 +92,7 @@ class PoolCrashLoopTests {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.POOL_FAILED);
 				assertThat(ex.getMessage()).contains("died during start-up")
 					.contains("exit code 7")
-					.contains("BehaviourServiceImpl exits with status 7 in its constructor");
+					.contains("TestServiceImpl exits with status 7 in its constructor");
 			});
 			// It keeps failing fast while it stays failed.
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid)

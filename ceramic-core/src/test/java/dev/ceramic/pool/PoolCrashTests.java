@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.isAlive;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.settings;
-import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.isAlive;
+import static dev.ceramic.test.pool.TestPools.pids;
+import static dev.ceramic.test.pool.TestPools.settings;
+import static dev.ceramic.test.pool.TestPools.workerProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,14 +25,14 @@ class PoolCrashTests {
 
 	@Test
 	void aWorkerThatDiesWhileIdleIsReplacedWithoutAnyCallerNoticing() {
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		WorkerPoolSettings settings = settings("crash-idle").minWorkers(2).maxWorkers(2).build();
-		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			Set<Long> before = pids(pool);
 			long victim = before.iterator().next();
 			ProcessHandle.of(victim).orElseThrow().destroyForcibly();
-			await("a new worker replaced the killed one", () -> {
+			await("a new worker replaced the killed one").until(() -> {
 				Set<Long> now = pids(pool);
 				return now.size() == 2 && !now.contains(victim);
 			});
@@ -60,7 +60,7 @@ class PoolCrashTests {
 		WorkerPoolSettings settings = settings("crash-backoff").maxWorkers(1)
 			.restartBackoff(backoff, Duration.ofSeconds(30))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
+		try (WorkerPool pool = TestPools.start(settings)) {
 			long first = pids(pool).iterator().next();
 			// The first death in a row waits restart-backoff before the replacement
 			// starts, the second twice that.
@@ -69,7 +69,7 @@ class PoolCrashTests {
 			long third = killAndAwaitReplacement(pool, second);
 			assertThat(spawnDelayAfterKill).isGreaterThanOrEqualTo(backoff.multipliedBy(2));
 			assertThat(pool.snapshot(false).crashes()).isEqualTo(2);
-			assertThat(pool.proxy(BehaviourService.class).pid()).isEqualTo(third);
+			assertThat(pool.proxy(TestService.class).pid()).isEqualTo(third);
 		}
 	}
 
@@ -84,7 +84,7 @@ class PoolCrashTests {
 		long killed = System.nanoTime();
 		ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 		long[] spawned = { 0 };
-		await("a replacement process appears", () -> {
+		await("a replacement process appears").until(() -> {
 			boolean appeared = workerProcesses(pool.name()).stream().anyMatch((process) -> process.pid() != victim);
 			if (appeared) {
 				spawned[0] = System.nanoTime();
@@ -92,7 +92,7 @@ class PoolCrashTests {
 			return appeared;
 		});
 		this.spawnDelayAfterKill = Duration.ofNanos(spawned[0] - killed);
-		await("the replacement is ready", () -> {
+		await("the replacement is ready").until(() -> {
 			Set<Long> now = pids(pool);
 			return now.size() == 1 && !now.contains(victim);
 		});

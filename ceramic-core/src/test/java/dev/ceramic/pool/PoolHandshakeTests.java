@@ -11,21 +11,21 @@ import java.util.function.Consumer;
 import dev.ceramic.pool.internal.Protocol;
 import dev.ceramic.pool.internal.WorkerMain;
 import dev.ceramic.process.LaunchMode;
-import dev.ceramic.test.BehaviourCompiler;
-import dev.ceramic.test.BehaviourFailingFactory;
-import dev.ceramic.test.BehaviourImpostor;
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
-import dev.ceramic.test.BehaviourServiceImpl;
-import dev.ceramic.test.BehaviourVersioned;
-import dev.ceramic.test.BehaviourVersionedImpl;
+import dev.ceramic.test.pool.FailingFactory;
+import dev.ceramic.test.pool.Impostor;
+import dev.ceramic.test.pool.RuntimeCompiler;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
+import dev.ceramic.test.pool.TestServiceImpl;
+import dev.ceramic.test.pool.Versioned;
+import dev.ceramic.test.pool.VersionedImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.settings;
-import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.settings;
+import static dev.ceramic.test.pool.TestPools.workerProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -43,61 +43,55 @@ class PoolHandshakeTests {
 
 	@Test
 	void aServiceFactoryThatFailsIsReported() {
-		WorkerPoolSettings settings = failFast("handshake-factory").serviceFactory(BehaviourFailingFactory.class)
-			.build();
-		WorkerPool pool = WorkerPool.builder(settings)
-			.service(BehaviourService.class, BehaviourServiceImpl.class)
-			.build();
-		assertStartFails(pool, BehaviourService.class, (ex) -> {
+		WorkerPoolSettings settings = failFast("handshake-factory").serviceFactory(FailingFactory.class).build();
+		WorkerPool pool = WorkerPool.builder(settings).service(TestService.class, TestServiceImpl.class).build();
+		assertStartFails(pool, TestService.class, (ex) -> {
 			assertThat(ex.workerPid()).isPresent();
 			assertThat(ex.getMessage())
 				.startsWith("A worker of pool 'handshake-factory' (pid " + ex.workerPid().getAsLong() + ")")
-				.contains("could not make its services: java.lang.IllegalStateException: "
-						+ BehaviourFailingFactory.MESSAGE);
+				.contains("could not make its services: java.lang.IllegalStateException: " + FailingFactory.MESSAGE);
 		});
 	}
 
 	@Test
 	void anImplementationThatDoesNotImplementItsInterfaceIsReported() {
 		WorkerPool pool = WorkerPool.builder(failFast("handshake-mismatch").build())
-			.service(BehaviourService.class, "dev.ceramic.test.CalculatorService")
+			.service(TestService.class, "dev.ceramic.test.pool.CalculatorService")
 			.build();
-		assertStartFails(pool, BehaviourService.class, (ex) -> assertThat(ex.getMessage())
-			.contains("dev.ceramic.test.CalculatorService does not implement " + BehaviourService.class.getName()));
+		assertStartFails(pool, TestService.class, (ex) -> assertThat(ex.getMessage())
+			.contains("dev.ceramic.test.pool.CalculatorService does not implement " + TestService.class.getName()));
 	}
 
 	@Test
 	void anImplementationMissingFromTheWorkersClasspathIsReported() {
 		WorkerPool pool = WorkerPool.builder(failFast("handshake-missing").build())
-			.service(BehaviourService.class, "dev.ceramic.test.NoSuchBehaviour")
+			.service(TestService.class, "dev.ceramic.test.NoSuchBehaviour")
 			.build();
-		assertStartFails(pool, BehaviourService.class, (ex) -> assertThat(ex.getMessage())
+		assertStartFails(pool, TestService.class, (ex) -> assertThat(ex.getMessage())
 			.contains("java.lang.ClassNotFoundException: dev.ceramic.test.NoSuchBehaviour"));
 	}
 
 	@Test
 	void aWorkerSpeakingAnotherProtocolVersionIsRefused() {
 		WorkerPool pool = impostorPool("handshake-version", "version");
-		assertStartFails(pool, BehaviourService.class,
+		assertStartFails(pool, TestService.class,
 				(ex) -> assertThat(ex.getMessage())
-					.contains("greeted the application wrongly: protocol version " + BehaviourImpostor.FOREIGN_VERSION
+					.contains("greeted the application wrongly: protocol version " + Impostor.FOREIGN_VERSION
 							+ " where this application speaks " + Protocol.VERSION)
 					.contains("the worker runs another version of ceramic"));
 	}
 
 	@Test
 	void aWorkerWithOtherVersionsOfTheServiceInterfacesIsRefused() {
-		// The worker's classpath holds another BehaviourVersioned first, whose method
+		// The worker's classpath holds another Versioned first, whose method
 		// takes a long where the application's takes an int.
-		Path classes = BehaviourCompiler.compile(this.temp, BehaviourVersioned.class.getName(),
-				BehaviourVersioned.sourceWith("String describe(long level);"));
+		Path classes = RuntimeCompiler.compile(this.temp, Versioned.class.getName(),
+				Versioned.sourceWith("String describe(long level);"));
 		WorkerPoolSettings settings = failFast("handshake-fingerprint")
 			.launchMode(LaunchMode.classpath(classes + File.pathSeparator + System.getProperty("java.class.path")))
 			.build();
-		WorkerPool pool = WorkerPool.builder(settings)
-			.service(BehaviourVersioned.class, BehaviourVersionedImpl.class)
-			.build();
-		assertStartFails(pool, BehaviourVersioned.class,
+		WorkerPool pool = WorkerPool.builder(settings).service(Versioned.class, VersionedImpl.class).build();
+		assertStartFails(pool, Versioned.class,
 				(ex) -> assertThat(ex.getMessage())
 					.contains("greeted the application wrongly: service interfaces with fingerprint")
 					.contains("the worker's classpath holds other versions of the service interfaces"));
@@ -106,14 +100,14 @@ class PoolHandshakeTests {
 	@Test
 	void aWorkerWhoseFirstMessageIsNoGreetingIsRefused() {
 		WorkerPool pool = impostorPool("handshake-result", "result");
-		assertStartFails(pool, BehaviourService.class, (ex) -> assertThat(ex.getMessage())
+		assertStartFails(pool, TestService.class, (ex) -> assertThat(ex.getMessage())
 			.contains("greeted the application wrongly: a RESULT message instead of HELLO"));
 	}
 
 	@Test
 	void aWorkerWithAMalformedGreetingIsRefused() {
 		WorkerPool pool = impostorPool("handshake-malformed", "malformed");
-		assertStartFails(pool, BehaviourService.class,
+		assertStartFails(pool, TestService.class,
 				(ex) -> assertThat(ex.getMessage()).contains("A worker of pool 'handshake-malformed' (pid ")
 					.contains("greeted the application wrongly: a malformed HELLO message"));
 	}
@@ -121,7 +115,7 @@ class PoolHandshakeTests {
 	@Test
 	void aWorkerThatNeverGreetsIsKilledAfterStartupTimeout() {
 		WorkerPool pool = impostorPool("handshake-silent", "silent", Duration.ofSeconds(5));
-		assertStartFails(pool, BehaviourService.class,
+		assertStartFails(pool, TestService.class,
 				(ex) -> assertThat(ex.getMessage()).contains("timeout of PT5S and was killed"));
 	}
 
@@ -130,18 +124,18 @@ class PoolHandshakeTests {
 	}
 
 	private static WorkerPool impostorPool(String name, String mode) {
-		return impostorPool(name, mode, BehaviourPools.PATIENCE);
+		return impostorPool(name, mode, TestPools.PATIENCE);
 	}
 
 	/**
-	 * A pool whose workers run {@link BehaviourImpostor} instead of the real entry point.
+	 * A pool whose workers run {@link Impostor} instead of the real entry point.
 	 */
 	private static WorkerPool impostorPool(String name, String mode, Duration startupTimeout) {
 		WorkerPoolSettings settings = failFast(name).startupTimeout(startupTimeout)
 			.launchMode(new ImpostorLaunchMode())
-			.systemProperties(Map.of(BehaviourImpostor.MODE, mode))
+			.systemProperties(Map.of(Impostor.MODE, mode))
 			.build();
-		return WorkerPool.builder(settings).service(BehaviourService.class, BehaviourServiceImpl.class).build();
+		return WorkerPool.builder(settings).service(TestService.class, TestServiceImpl.class).build();
 	}
 
 	/**
@@ -151,11 +145,11 @@ class PoolHandshakeTests {
 	private static void assertStartFails(WorkerPool pool, Class<?> service, Consumer<WorkerStartException> failure) {
 		try (pool) {
 			pool.start();
-			assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isFalse();
+			assertThat(pool.awaitReady(TestPools.PATIENCE)).isFalse();
 			assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.FAILED);
 			// Killed, though not always waited for: a worker that did not become ready
 			// within startup-timeout is killed by Proc, which does not wait.
-			await("no worker process is left", () -> workerProcesses(pool.name()).isEmpty());
+			await("no worker process is left").until(() -> workerProcesses(pool.name()).isEmpty());
 			Object proxy = pool.proxy(service);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(() -> invokeFirstMethod(service, proxy))
 				.satisfies((ex) -> {
@@ -170,17 +164,17 @@ class PoolHandshakeTests {
 	}
 
 	private static void invokeFirstMethod(Class<?> service, Object proxy) throws Throwable {
-		if (service == BehaviourService.class) {
-			((BehaviourService) proxy).pid();
+		if (service == TestService.class) {
+			((TestService) proxy).pid();
 		}
 		else {
-			((BehaviourVersioned) proxy).describe(1);
+			((Versioned) proxy).describe(1);
 		}
 	}
 
 	/**
-	 * Launches workers on the application's classpath, but running
-	 * {@link BehaviourImpostor} in place of {@link WorkerMain}.
+	 * Launches workers on the application's classpath, but running {@link Impostor} in
+	 * place of {@link WorkerMain}.
 	 */
 	static final class ImpostorLaunchMode implements LaunchMode {
 
@@ -190,7 +184,7 @@ class PoolHandshakeTests {
 			List<String> replaced = new ArrayList<>(arguments);
 			// ChildMain's arguments: parent pid, frame size, descriptors, entry class.
 			assertThat(replaced.get(3)).isEqualTo(WorkerMain.class.getName());
-			replaced.set(3, BehaviourImpostor.class.getName());
+			replaced.set(3, Impostor.class.getName());
 			return LaunchMode.currentClasspath().command(javaExecutable, jvmArguments, mainClass, replaced);
 		}
 

@@ -5,15 +5,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.holdAWorker;
+import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -32,10 +33,9 @@ class PoolQueueTests {
 		Duration acquireTimeout = Duration.ofSeconds(1);
 		Path release = this.temp.resolve("release");
 		WorkerPoolSettings settings = settings("queue-acquire").maxWorkers(1).acquireTimeout(acquireTimeout).build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			long start = System.nanoTime();
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.ACQUIRE_TIMEOUT);
@@ -59,13 +59,12 @@ class PoolQueueTests {
 			.maxQueuedCalls(2)
 			.acquireTimeout(Duration.ofMinutes(10))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			CompletableFuture<Long> first = async("queued-1", service::pid);
 			CompletableFuture<Long> second = async("queued-2", service::pid);
-			await("two calls wait", () -> pool.snapshot(false).queuedCalls() == 2);
+			await("two calls wait").until(() -> pool.snapshot(false).queuedCalls() == 2);
 			assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.QUEUE_FULL);
 				assertThat(ex.poolName()).isEqualTo("queue-full");
@@ -91,12 +90,11 @@ class PoolQueueTests {
 		WorkerPoolSettings settings = settings("queue-proceed").maxWorkers(1)
 			.acquireTimeout(Duration.ofMinutes(10))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			CompletableFuture<Long> waiting = async("waiting", service::pid);
-			await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+			await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 			assertThat(waiting).isNotDone();
 			Files.createFile(release);
 			assertThat(waiting.get()).isEqualTo(busy.get());

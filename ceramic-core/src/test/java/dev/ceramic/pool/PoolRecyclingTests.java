@@ -10,17 +10,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.isAlive;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.isAlive;
+import static dev.ceramic.test.pool.TestPools.pids;
+import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,10 +38,10 @@ class PoolRecyclingTests {
 
 	@Test
 	void aWorkerIsReplacedAfterMaxCallsPerWorkerWithJitter() {
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		WorkerPoolSettings settings = settings("recycle-calls").maxWorkers(1).maxCallsPerWorker(20).build();
-		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			Map<Long, Integer> callsByPid = new LinkedHashMap<>();
 			for (int i = 0; i < 100; i++) {
 				callsByPid.merge(service.pid(), 1, Integer::sum);
@@ -56,7 +56,7 @@ class PoolRecyclingTests {
 			List<Long> replaced = new ArrayList<>(callsByPid.keySet()).subList(0, callsByPid.size() - 1);
 			assertThat(events.of(PoolEvent.Type.WORKER_RECYCLED)).extracting(PoolEvent::workerPid)
 				.startsWith(replaced.toArray(Long[]::new));
-			await("the replaced workers are gone", () -> replaced.stream().noneMatch(BehaviourPools::isAlive));
+			await("the replaced workers are gone").until(() -> replaced.stream().noneMatch(TestPools::isAlive));
 			assertThat(pool.snapshot(false).recycles()).isBetween((long) replaced.size(), replaced.size() + 1L);
 			assertThat(pool.snapshot(false).crashes()).isZero();
 		}
@@ -66,33 +66,33 @@ class PoolRecyclingTests {
 	void workersAboveMinWorkersStopAfterIdleTimeout() throws Exception {
 		Duration idleTimeout = Duration.ofMillis(500);
 		Path release = this.temp.resolve("release");
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		WorkerPoolSettings settings = settings("recycle-idle").minWorkers(1)
 			.maxWorkers(3)
 			.idleTimeout(idleTimeout)
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			List<CompletableFuture<Long>> calls = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
 				calls.add(async("caller-" + i, () -> service.awaitFile(release.toString())));
 			}
-			await("the pool grew to 3 busy workers", () -> pool.snapshot(false).busyWorkers() == 3);
+			await("the pool grew to 3 busy workers").until(() -> pool.snapshot(false).busyWorkers() == 3);
 			Set<Long> grown = pids(pool);
 			Files.createFile(release);
 			for (CompletableFuture<Long> call : calls) {
 				assertThat(call.get()).isIn(grown);
 			}
 			// Each stopped worker is told goodbye in turn, and its event published then.
-			await("the pool is back to min-workers", () -> pool.snapshot(false).workers().size() == 1
+			await("the pool is back to min-workers").until(() -> pool.snapshot(false).workers().size() == 1
 					&& events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 2);
 			Set<Long> kept = pids(pool);
 			assertThat(grown).containsAll(kept);
 			assertThat(events.of(PoolEvent.Type.WORKER_IDLE_STOPPED)).hasSize(2)
 				.extracting(PoolEvent::workerPid)
 				.doesNotContainAnyElementsOf(kept);
-			await("the stopped workers are gone",
-					() -> grown.stream().filter((pid) -> !kept.contains(pid)).noneMatch(BehaviourPools::isAlive));
+			await("the stopped workers are gone")
+				.until(() -> grown.stream().filter((pid) -> !kept.contains(pid)).noneMatch(TestPools::isAlive));
 			// Idle for several idle-timeouts more, the last worker stays: the pool never
 			// goes below min-workers.
 			Thread.sleep(4 * idleTimeout.toMillis());
@@ -104,14 +104,14 @@ class PoolRecyclingTests {
 
 	@Test
 	void aWorkerPastMaxWorkerMemoryIsReplacedAfterItsCall() {
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		long limit = 192 * MIB;
 		WorkerPoolSettings settings = settings("recycle-memory").maxWorkers(1)
 			.maxWorkerMemory(limit)
 			.jvmArguments(List.of("-Xmx768m"))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			long pid = service.pid();
 			assertThat(pool.snapshot().workers()).singleElement()
 				.satisfies((worker) -> assertThat(worker.residentMemory()).as("resident memory of a fresh worker")
@@ -121,7 +121,7 @@ class PoolRecyclingTests {
 			assertThat(service.allocate(256)).isEqualTo(pid);
 			long next = service.pid();
 			assertThat(next).isNotEqualTo(pid);
-			await("the worker past max-worker-memory is gone", () -> !isAlive(pid));
+			await("the worker past max-worker-memory is gone").until(() -> !isAlive(pid));
 			assertThat(events.of(PoolEvent.Type.WORKER_RECYCLED)).singleElement().satisfies((event) -> {
 				assertThat(event.workerPid()).isEqualTo(pid);
 				assertThat(event.detail()).contains("max-worker-memory");
@@ -133,18 +133,18 @@ class PoolRecyclingTests {
 
 	@Test
 	void anIdleWorkerThatGrowsPastMaxWorkerMemoryIsReplaced() {
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		long limit = 192 * MIB;
 		WorkerPoolSettings settings = settings("recycle-memory-idle").maxWorkers(1)
 			.maxWorkerMemory(limit)
 			.idleTimeout(Duration.ofMillis(500))
 			.jvmArguments(List.of("-Xmx768m"))
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			long pid = service.allocateLater(256, 200);
-			await("the idle worker past max-worker-memory is gone", () -> !isAlive(pid));
-			await("a new worker replaced it", () -> pids(pool).size() == 1 && !pids(pool).contains(pid));
+			await("the idle worker past max-worker-memory is gone").until(() -> !isAlive(pid));
+			await("a new worker replaced it").until(() -> pids(pool).size() == 1 && !pids(pool).contains(pid));
 			assertThat(service.pid()).isNotEqualTo(pid);
 			assertThat(events.of(PoolEvent.Type.WORKER_RECYCLED)).singleElement().satisfies((event) -> {
 				assertThat(event.workerPid()).isEqualTo(pid);
@@ -161,8 +161,8 @@ class PoolRecyclingTests {
 			.maxWorkers(2)
 			.maxCallsPerWorker(10)
 			.build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			List<CompletableFuture<List<Integer>>> callers = new ArrayList<>();
 			for (int t = 0; t < threads; t++) {
 				int base = t * 1000;

@@ -9,10 +9,10 @@ import java.util.stream.Stream;
 
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.process.ProcOptions;
-import dev.ceramic.test.BehaviourService;
-import dev.ceramic.test.BehaviourServiceImpl;
-import dev.ceramic.test.Calculator;
-import dev.ceramic.test.CalculatorService;
+import dev.ceramic.test.pool.Calculator;
+import dev.ceramic.test.pool.CalculatorService;
+import dev.ceramic.test.pool.TestService;
+import dev.ceramic.test.pool.TestServiceImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -210,18 +210,17 @@ class PoolSettingsTests {
 	void aServiceMustBeAnInterface() {
 		WorkerPool.Builder builder = WorkerPool.builder(WorkerPoolSettings.builder("classes").build());
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> builder.service(BehaviourServiceImpl.class, BehaviourServiceImpl.class))
-			.withMessageContaining(BehaviourServiceImpl.class.getName() + " is not an interface");
+			.isThrownBy(() -> builder.service(TestServiceImpl.class, TestServiceImpl.class))
+			.withMessageContaining(TestServiceImpl.class.getName() + " is not an interface");
 	}
 
 	@Test
 	void aServiceCanBeAddedOnlyOnce() {
 		WorkerPool.Builder builder = WorkerPool.builder(WorkerPoolSettings.builder("twice").build())
-			.service(BehaviourService.class, BehaviourServiceImpl.class)
+			.service(TestService.class, TestServiceImpl.class)
 			.service(Calculator.class, CalculatorService.class);
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> builder.service(BehaviourService.class, BehaviourServiceImpl.class))
-			.withMessage("Pool 'twice' already has a service for " + BehaviourService.class.getName());
+		assertThatIllegalArgumentException().isThrownBy(() -> builder.service(TestService.class, TestServiceImpl.class))
+			.withMessage("Pool 'twice' already has a service for " + TestService.class.getName());
 	}
 
 }

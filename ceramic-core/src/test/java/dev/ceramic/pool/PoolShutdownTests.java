@@ -7,20 +7,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-import dev.ceramic.test.BehaviourLingeringFactory;
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.LingeringFactory;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.PATIENCE;
-import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.isAlive;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.settings;
-import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.PATIENCE;
+import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.holdAWorker;
+import static dev.ceramic.test.pool.TestPools.isAlive;
+import static dev.ceramic.test.pool.TestPools.pids;
+import static dev.ceramic.test.pool.TestPools.settings;
+import static dev.ceramic.test.pool.TestPools.workerProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -41,28 +42,27 @@ class PoolShutdownTests {
 			.maxWorkers(2)
 			.shutdownGrace(PATIENCE)
 			.build();
-		WorkerPool pool = BehaviourPools.start(settings);
-		BehaviourService service = pool.proxy(BehaviourService.class);
+		WorkerPool pool = TestPools.start(settings);
+		TestService service = pool.proxy(TestService.class);
 		Set<Long> pids = pids(pool);
-		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
-		await("a worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Long> inFlight = holdAWorker(pool, "in-flight", release);
 		CompletableFuture<Void> closing = async("closer", () -> {
 			pool.close();
 			return null;
 		});
-		await("the pool is stopping", () -> pool.snapshot(false).state() == PoolState.STOPPING);
+		await("the pool is stopping").until(() -> pool.snapshot(false).state() == PoolState.STOPPING);
 		assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid).satisfies((ex) -> {
 			assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN);
 			assertThat(ex.getMessage()).contains("Pool 'shutdown-grace' is shut down");
 		});
 		// close() waits for the call in flight, which cannot end before the file exists.
 		assertThat(closing).isNotDone();
-		assertThat(pids).allMatch(BehaviourPools::isAlive);
+		assertThat(pids).allMatch(TestPools::isAlive);
 		Files.createFile(release);
 		assertThat(inFlight.get()).isIn(pids);
 		closing.get();
 		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
-		assertThat(pids).noneMatch(BehaviourPools::isAlive);
+		assertThat(pids).noneMatch(TestPools::isAlive);
 		assertThat(workerProcesses("shutdown-grace")).isEmpty();
 		assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid)
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN));
@@ -76,11 +76,9 @@ class PoolShutdownTests {
 			.callTimeout(PATIENCE)
 			.shutdownGrace(grace)
 			.build();
-		WorkerPool pool = BehaviourPools.start(settings);
-		BehaviourService service = pool.proxy(BehaviourService.class);
+		WorkerPool pool = TestPools.start(settings);
 		long pid = pids(pool).iterator().next();
-		CompletableFuture<Long> straggler = async("straggler", () -> service.awaitFile(never.toString()));
-		await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		CompletableFuture<Long> straggler = holdAWorker(pool, "straggler", never);
 		long start = System.nanoTime();
 		pool.close();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(grace);
@@ -99,12 +97,11 @@ class PoolShutdownTests {
 	void callersWaitingForAWorkerAreRejectedWhenThePoolCloses() throws Exception {
 		Path release = this.temp.resolve("release");
 		WorkerPoolSettings settings = settings("shutdown-waiting").maxWorkers(1).shutdownGrace(PATIENCE).build();
-		WorkerPool pool = BehaviourPools.start(settings);
-		BehaviourService service = pool.proxy(BehaviourService.class);
-		CompletableFuture<Long> inFlight = async("in-flight", () -> service.awaitFile(release.toString()));
-		await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		WorkerPool pool = TestPools.start(settings);
+		TestService service = pool.proxy(TestService.class);
+		CompletableFuture<Long> inFlight = holdAWorker(pool, "in-flight", release);
 		CompletableFuture<Long> waiting = async("waiting", service::pid);
-		await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+		await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 		CompletableFuture<Void> closing = async("closer", () -> {
 			pool.close();
 			return null;
@@ -129,11 +126,11 @@ class PoolShutdownTests {
 			.maxWorkers(2)
 			.shutdownGrace(Duration.ofMinutes(10))
 			.build();
-		WorkerPool pool = BehaviourPools.start(settings);
+		WorkerPool pool = TestPools.start(settings);
 		Set<Long> pids = pids(pool);
 		assertThat(pids).hasSize(2);
 		pool.close();
-		assertThat(pids).noneMatch(BehaviourPools::isAlive);
+		assertThat(pids).noneMatch(TestPools::isAlive);
 		assertThat(workerProcesses("shutdown-idle")).isEmpty();
 		pool.close();
 		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
@@ -141,18 +138,18 @@ class PoolShutdownTests {
 
 	@Test
 	void aWorkerStoppingAfterIdleTimeoutWhenThePoolClosesDoesNotOutliveIt() {
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		// Its workers take a minute to exit after goodbye, so the one that idle-timeout
 		// stops is still running when the pool closes.
 		WorkerPoolSettings settings = settings("shutdown-idle-stopping").minWorkers(0)
 			.maxWorkers(1)
 			.idleTimeout(Duration.ofMillis(300))
 			.shutdownGrace(PATIENCE)
-			.serviceFactory(BehaviourLingeringFactory.class)
+			.serviceFactory(LingeringFactory.class)
 			.build();
-		WorkerPool pool = BehaviourPools.start(settings, events);
-		long pid = pool.proxy(BehaviourService.class).pid();
-		await("idle-timeout stops the worker", () -> events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 1);
+		WorkerPool pool = TestPools.start(settings, events);
+		long pid = pool.proxy(TestService.class).pid();
+		await("idle-timeout stops the worker").until(() -> events.count(PoolEvent.Type.WORKER_IDLE_STOPPED) == 1);
 		assertThat(pool.snapshot(false).workers()).isEmpty();
 		assertThat(isAlive(pid)).isTrue();
 		pool.close();
@@ -162,7 +159,7 @@ class PoolShutdownTests {
 
 	@Test
 	void workersStillStartingWhenThePoolClosesDoNotOutliveIt() {
-		WorkerPool pool = BehaviourPools.build(settings("shutdown-starting").minWorkers(2).maxWorkers(2).build());
+		WorkerPool pool = TestPools.build(settings("shutdown-starting").minWorkers(2).maxWorkers(2).build());
 		pool.start();
 		pool.close();
 		assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);

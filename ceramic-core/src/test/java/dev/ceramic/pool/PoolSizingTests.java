@@ -10,18 +10,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.isAlive;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.settings;
-import static dev.ceramic.test.BehaviourPools.workerProcesses;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.isAlive;
+import static dev.ceramic.test.pool.TestPools.pids;
+import static dev.ceramic.test.pool.TestPools.settings;
+import static dev.ceramic.test.pool.TestPools.workerProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,15 +55,15 @@ class PoolSizingTests {
 	 */
 	private void startUntilReady(WorkerPoolSettings settings, PoolListener listener) {
 		WorkerPool.Builder builder = WorkerPool.builder(settings)
-			.service(BehaviourService.class, dev.ceramic.test.BehaviourServiceImpl.class);
+			.service(TestService.class, dev.ceramic.test.pool.TestServiceImpl.class);
 		if (listener != null) {
 			builder.listener(listener);
 		}
 		try (WorkerPool pool = builder.build()) {
 			pool.start();
-			assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isTrue();
+			assertThat(pool.awaitReady(TestPools.PATIENCE)).isTrue();
 			Set<Long> pids = pids(pool);
-			assertThat(pids).hasSize(settings.minWorkers()).allMatch(BehaviourPools::isAlive);
+			assertThat(pids).hasSize(settings.minWorkers()).allMatch(TestPools::isAlive);
 			assertThat(pool.snapshot(false).workersStarted()).isEqualTo(settings.minWorkers());
 		}
 	}
@@ -71,8 +71,8 @@ class PoolSizingTests {
 	@Test
 	void growsToMaxWorkersOnDemandAndNoFurther() throws Exception {
 		Path release = this.temp.resolve("release");
-		try (WorkerPool pool = BehaviourPools.start(settings("sizing-grow").minWorkers(1).maxWorkers(3).build())) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings("sizing-grow").minWorkers(1).maxWorkers(3).build())) {
+			TestService service = pool.proxy(TestService.class);
 			AtomicInteger mostWorkers = new AtomicInteger();
 			AtomicBoolean sampling = new AtomicBoolean(true);
 			CompletableFuture<Void> sampler = async("sampler", () -> {
@@ -89,7 +89,7 @@ class PoolSizingTests {
 			}
 			// Six calls that stay in flight: three run, one in each worker the pool grew
 			// to, and three wait, as no fourth worker may start.
-			await("3 workers are busy and 3 calls wait", () -> {
+			await("3 workers are busy and 3 calls wait").until(() -> {
 				PoolSnapshot snapshot = pool.snapshot(false);
 				return snapshot.busyWorkers() == 3 && snapshot.queuedCalls() == 3;
 			});
@@ -111,10 +111,10 @@ class PoolSizingTests {
 
 	@Test
 	void withNoMinWorkersTheFirstCallStartsOne() {
-		try (WorkerPool pool = BehaviourPools.start(settings("sizing-zero").minWorkers(0).maxWorkers(2).build())) {
+		try (WorkerPool pool = TestPools.start(settings("sizing-zero").minWorkers(0).maxWorkers(2).build())) {
 			assertThat(pool.snapshot(false).workers()).isEmpty();
 			assertThat(pool.snapshot(false).startingWorkers()).isZero();
-			long pid = pool.proxy(BehaviourService.class).pid();
+			long pid = pool.proxy(TestService.class).pid();
 			assertThat(isAlive(pid)).isTrue();
 			assertThat(pids(pool)).containsExactly(pid);
 		}

@@ -7,18 +7,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.ceramic.test.BehaviourPools.PATIENCE;
-import static dev.ceramic.test.BehaviourPools.async;
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.isAlive;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.PATIENCE;
+import static dev.ceramic.test.pool.TestPools.async;
+import static dev.ceramic.test.pool.TestPools.holdAWorker;
+import static dev.ceramic.test.pool.TestPools.isAlive;
+import static dev.ceramic.test.pool.TestPools.pids;
+import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -39,22 +40,22 @@ class PoolTimeoutTests {
 
 	@Test
 	void aCallPastCallTimeoutKillsItsWorkerWhichIsReplaced() {
-		BehaviourPools.Events events = new BehaviourPools.Events();
+		TestPools.Events events = new TestPools.Events();
 		WorkerPoolSettings settings = settings("timeout-pool").maxWorkers(1).callTimeout(Duration.ofSeconds(1)).build();
-		try (WorkerPool pool = BehaviourPools.start(settings, events)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings, events)) {
+			TestService service = pool.proxy(TestService.class);
 			long pid = service.pid();
 			assertThatExceptionOfType(CallTimeoutException.class).isThrownBy(() -> service.sleepMillis(FOREVER))
 				.satisfies((ex) -> {
 					assertThat(ex.timeout()).isEqualTo(Duration.ofSeconds(1));
 					assertThat(ex.poolName()).isEqualTo("timeout-pool");
 					assertThat(ex.workerPid()).hasValue(pid);
-					assertThat(ex.getMessage()).contains("BehaviourService.sleepMillis(long)")
+					assertThat(ex.getMessage()).contains("TestService.sleepMillis(long)")
 						.contains("pid " + pid)
 						.contains("'timeout-pool'")
 						.contains("did not complete within its timeout of 1000 ms");
 				});
-			await("the timed-out worker is gone", () -> !isAlive(pid));
+			await("the timed-out worker is gone").until(() -> !isAlive(pid));
 			long replacement = service.pid();
 			assertThat(replacement).isNotEqualTo(pid);
 			assertThat(pids(pool)).containsExactly(replacement);
@@ -68,8 +69,8 @@ class PoolTimeoutTests {
 
 	@Test
 	void callTimeoutOnAMethodOverridesThePools() {
-		try (WorkerPool pool = BehaviourPools.start(settings("timeout-method").callTimeout(PATIENCE).build())) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings("timeout-method").callTimeout(PATIENCE).build())) {
+			TestService service = pool.proxy(TestService.class);
 			// The same one-second sleep: within the pool's call-timeout, past the
 			// method's.
 			assertThat(service.sleepMillis(1000)).isPositive();
@@ -84,8 +85,8 @@ class PoolTimeoutTests {
 
 	@Test
 	void withCallTimeoutOverridesTheDeadlineOfTheCallsItMakes() {
-		try (WorkerPool pool = BehaviourPools.start(settings("timeout-call").callTimeout(PATIENCE).build())) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings("timeout-call").callTimeout(PATIENCE).build())) {
+			TestService service = pool.proxy(TestService.class);
 			assertThatExceptionOfType(CallTimeoutException.class)
 				.isThrownBy(() -> WorkerPool.withCallTimeout(Duration.ofMillis(500), () -> service.sleepMillis(1000)))
 				.satisfies((ex) -> assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(500)));
@@ -116,8 +117,8 @@ class PoolTimeoutTests {
 	@Test
 	void anInterruptedCallerTimesOutAndItsWorkerIsKilledAndReplaced() throws Exception {
 		WorkerPoolSettings settings = settings("timeout-interrupt").maxWorkers(1).callTimeout(PATIENCE).build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			long pid = service.pid();
 			AtomicReference<Thread> caller = new AtomicReference<>();
 			AtomicBoolean interruptedAfterwards = new AtomicBoolean();
@@ -132,14 +133,14 @@ class PoolTimeoutTests {
 					return ex;
 				}
 			});
-			await("the worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+			await("the worker is busy").until(() -> pool.snapshot(false).busyWorkers() == 1);
 			caller.get().interrupt();
 			CallTimeoutException ex = call.get();
 			assertThat(ex).isNotNull();
 			assertThat(ex.workerPid()).hasValue(pid);
 			assertThat(ex.getMessage()).contains("was interrupted").contains("the worker was killed");
 			assertThat(interruptedAfterwards).isTrue();
-			await("the worker of the interrupted call is gone", () -> !isAlive(pid));
+			await("the worker of the interrupted call is gone").until(() -> !isAlive(pid));
 			long replacement = service.pid();
 			assertThat(replacement).isNotEqualTo(pid);
 			assertThat(pool.snapshot(false).timeouts()).isEqualTo(1);
@@ -150,10 +151,9 @@ class PoolTimeoutTests {
 	void aCallerInterruptedWhileWaitingForAWorkerTimesOutAndNoWorkerIsHurt() throws Exception {
 		Path release = this.temp.resolve("release");
 		WorkerPoolSettings settings = settings("timeout-interrupt-waiting").maxWorkers(1).build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
-			CompletableFuture<Long> busy = async("busy", () -> service.awaitFile(release.toString()));
-			await("the only worker is busy", () -> pool.snapshot(false).busyWorkers() == 1);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
+			CompletableFuture<Long> busy = holdAWorker(pool, "busy", release);
 			long pid = pids(pool).iterator().next();
 			AtomicReference<Thread> caller = new AtomicReference<>();
 			AtomicBoolean interruptedAfterwards = new AtomicBoolean();
@@ -168,7 +168,7 @@ class PoolTimeoutTests {
 					return ex;
 				}
 			});
-			await("a call waits", () -> pool.snapshot(false).queuedCalls() == 1);
+			await("a call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
 			caller.get().interrupt();
 			CallTimeoutException ex = waiting.get();
 			assertThat(ex).isNotNull();
@@ -185,8 +185,8 @@ class PoolTimeoutTests {
 	@Test
 	void aCallOnAnAlreadyInterruptedThreadSendsNothingAndHurtsNoWorker() throws Exception {
 		WorkerPoolSettings settings = settings("timeout-interrupted-before").maxWorkers(1).build();
-		try (WorkerPool pool = BehaviourPools.start(settings)) {
-			BehaviourService service = pool.proxy(BehaviourService.class);
+		try (WorkerPool pool = TestPools.start(settings)) {
+			TestService service = pool.proxy(TestService.class);
 			long pid = service.pid();
 			CallTimeoutException ex = async("already-interrupted", () -> {
 				Thread.currentThread().interrupt();

@@ -5,20 +5,20 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
 
-import dev.ceramic.test.BehaviourPointRepository;
-import dev.ceramic.test.BehaviourPointRepositoryImpl;
-import dev.ceramic.test.BehaviourPools;
-import dev.ceramic.test.BehaviourService;
-import dev.ceramic.test.BehaviourServiceImpl;
-import dev.ceramic.test.Calculator;
-import dev.ceramic.test.Calculator.Point;
-import dev.ceramic.test.CalculatorService;
+import dev.ceramic.test.pool.Calculator;
+import dev.ceramic.test.pool.Calculator.Point;
+import dev.ceramic.test.pool.CalculatorService;
+import dev.ceramic.test.pool.PointRepository;
+import dev.ceramic.test.pool.PointRepositoryImpl;
+import dev.ceramic.test.pool.TestPools;
+import dev.ceramic.test.pool.TestService;
+import dev.ceramic.test.pool.TestServiceImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static dev.ceramic.test.BehaviourPools.settings;
+import static dev.ceramic.test.pool.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -37,12 +37,12 @@ class ProxyTests {
 	static void startPool() {
 		WorkerPoolSettings settings = settings("proxies").minWorkers(1).maxWorkers(1).build();
 		pool = WorkerPool.builder(settings)
-			.service(BehaviourService.class, BehaviourServiceImpl.class)
+			.service(TestService.class, TestServiceImpl.class)
 			.service(Calculator.class, CalculatorService.class)
-			.service(BehaviourPointRepository.class, BehaviourPointRepositoryImpl.class)
+			.service(PointRepository.class, PointRepositoryImpl.class)
 			.build();
 		pool.start();
-		assertThat(pool.awaitReady(BehaviourPools.PATIENCE)).isTrue();
+		assertThat(pool.awaitReady(TestPools.PATIENCE)).isTrue();
 	}
 
 	@AfterAll
@@ -52,7 +52,7 @@ class ProxyTests {
 
 	@Test
 	void eachServiceOfAPoolIsServedByItsOwnImplementationInTheSameWorker() {
-		BehaviourService behaviour = pool.proxy(BehaviourService.class);
+		TestService behaviour = pool.proxy(TestService.class);
 		Calculator calculator = pool.proxy(Calculator.class);
 		assertThat(calculator.add(2, 3)).isEqualTo(5);
 		assertThat(behaviour.echo(7)).isEqualTo(7);
@@ -61,11 +61,11 @@ class ProxyTests {
 
 	@Test
 	void objectMethodsAreAnsweredLocally() {
-		BehaviourService service = pool.proxy(BehaviourService.class);
-		BehaviourService another = pool.proxy(BehaviourService.class);
+		TestService service = pool.proxy(TestService.class);
+		TestService another = pool.proxy(TestService.class);
 		long callsBefore = callsServed();
 		assertThat(service.toString())
-			.isEqualTo("ceramic proxy for " + BehaviourService.class.getName() + " in pool 'proxies'");
+			.isEqualTo("ceramic proxy for " + TestService.class.getName() + " in pool 'proxies'");
 		assertThat(service.equals(service)).isTrue();
 		assertThat(service.equals(another)).isFalse();
 		assertThat(service.equals(null)).isFalse();
@@ -75,8 +75,8 @@ class ProxyTests {
 
 	@Test
 	void objectMethodsWorkOnAPoolThatTakesNoCalls() {
-		WorkerPool closed = BehaviourPools.build(settings("proxies-closed").minWorkers(0).build());
-		BehaviourService service = closed.proxy(BehaviourService.class);
+		WorkerPool closed = TestPools.build(settings("proxies-closed").minWorkers(0).build());
+		TestService service = closed.proxy(TestService.class);
 		closed.close();
 		assertThatExceptionOfType(CallRejectedException.class).isThrownBy(service::pid)
 			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.SHUT_DOWN));
@@ -87,7 +87,7 @@ class ProxyTests {
 
 	@Test
 	void defaultMethodsRunLocallyAndCallTheWorker() {
-		BehaviourService service = pool.proxy(BehaviourService.class);
+		TestService service = pool.proxy(TestService.class);
 		assertThat(service.callerPid()).isEqualTo(ProcessHandle.current().pid());
 		long callsBefore = callsServed();
 		assertThat(service.echoTwiceAndAdd(21)).isEqualTo(42);
@@ -96,7 +96,7 @@ class ProxyTests {
 
 	@Test
 	void methodsInheritedFromAGenericInterfaceKeepTheirTypes() {
-		BehaviourPointRepository repository = pool.proxy(BehaviourPointRepository.class);
+		PointRepository repository = pool.proxy(PointRepository.class);
 		assertThat(repository.mirror(new Point(1, 2))).isEqualTo(new Point(2, 1));
 		Point found = repository.find(3);
 		assertThat(found).isEqualTo(new Point(3, -3));
@@ -110,7 +110,7 @@ class ProxyTests {
 	void anInterfaceThePoolDoesNotServeIsRefused() {
 		assertThatIllegalArgumentException().isThrownBy(() -> pool.proxy(Runnable.class))
 			.withMessageContaining("Pool 'proxies' has no service java.lang.Runnable")
-			.withMessageContaining(BehaviourService.class.getName())
+			.withMessageContaining(TestService.class.getName())
 			.withMessageContaining(Calculator.class.getName());
 	}
 
@@ -118,7 +118,7 @@ class ProxyTests {
 	void aMethodOutsideTheServiceIsAnUnexpectedInvocation() throws Throwable {
 		// A proxy's handler only ever sees the interface's methods; call it directly with
 		// others, as a broken caller could through reflection.
-		BehaviourService service = pool.proxy(BehaviourService.class);
+		TestService service = pool.proxy(TestService.class);
 		InvocationHandler handler = Proxy.getInvocationHandler(service);
 		long callsBefore = callsServed();
 		Method foreign = Runnable.class.getMethod("run");
@@ -131,7 +131,7 @@ class ProxyTests {
 		assertThatIllegalStateException().isThrownBy(() -> handler.invoke(service, clone, null))
 			.withMessage("Unexpected method invocation: " + clone);
 		assertThat(callsServed()).isEqualTo(callsBefore);
-		assertThat(handler.invoke(service, BehaviourService.class.getMethod("echo", int.class), new Object[] { 5 }))
+		assertThat(handler.invoke(service, TestService.class.getMethod("echo", int.class), new Object[] { 5 }))
 			.isEqualTo(5);
 	}
 

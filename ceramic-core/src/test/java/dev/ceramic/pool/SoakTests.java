@@ -14,15 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
-import dev.ceramic.test.FaultyService;
-import dev.ceramic.test.FaultyServiceImpl;
 import dev.ceramic.test.ProcessResources;
+import dev.ceramic.test.pool.FaultyService;
+import dev.ceramic.test.pool.FaultyServiceImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import static dev.ceramic.test.BehaviourPools.await;
-import static dev.ceramic.test.BehaviourPools.pids;
-import static dev.ceramic.test.BehaviourPools.sleep;
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.PATIENCE;
+import static dev.ceramic.test.pool.TestPools.pids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -118,7 +118,7 @@ class SoakTests {
 			assertThat(after.crashes() - crashesBefore).isEqualTo(CALLS / CRASH_EVERY);
 			assertThat(after.timeouts()).isZero();
 
-			await("the pool is back to " + WORKERS + " idle workers", () -> {
+			await("the pool is back to " + WORKERS + " idle workers").until(() -> {
 				PoolSnapshot snapshot = pool.snapshot(false);
 				return snapshot.workers().size() == WORKERS && snapshot.startingWorkers() == 0
 						&& snapshot.busyWorkers() == 0;
@@ -186,19 +186,11 @@ class SoakTests {
 	}
 
 	private static ProcessResources steadyState(WorkerPool pool) {
-		await("the pool has settled at " + WORKERS + " idle workers", () -> {
+		await("the pool has settled at " + WORKERS + " idle workers").until(() -> {
 			PoolSnapshot snapshot = pool.snapshot(false);
 			return snapshot.workers().size() == WORKERS && snapshot.startingWorkers() == 0;
 		});
-		ProcessResources previous = ProcessResources.now();
-		while (true) {
-			sleep(Duration.ofMillis(300));
-			ProcessResources now = ProcessResources.now();
-			if (previous.differencesTo(now, pids(pool)).isEmpty()) {
-				return now;
-			}
-			previous = now;
-		}
+		return ProcessResources.awaitSettled(() -> pids(pool), PATIENCE);
 	}
 
 	/** What the calls got. */

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-import dev.ceramic.test.Calculator;
-import dev.ceramic.test.Calculator.Blob;
-import dev.ceramic.test.Calculator.Point;
-import dev.ceramic.test.CalculatorService;
+import dev.ceramic.test.pool.Calculator;
+import dev.ceramic.test.pool.Calculator.Blob;
+import dev.ceramic.test.pool.Calculator.Point;
+import dev.ceramic.test.pool.CalculatorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

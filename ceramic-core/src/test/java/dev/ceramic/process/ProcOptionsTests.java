@@ -9,12 +9,13 @@ import java.util.TreeSet;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.TypedReceiver;
-import dev.ceramic.test.ProcTestFacts;
-import dev.ceramic.test.ProcTestReport;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.proc.ChildFacts;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.ReportsFacts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,13 +33,13 @@ class ProcOptionsTests {
 
 	@Test
 	void jvmArgumentsReachTheChild() {
-		ProcTestFacts small = report(ProcTestSupport.options("proc-options-xmx").jvmArguments("-Xmx48m").build());
+		ChildFacts small = report(ChildJvms.options("proc-options-xmx").jvmArguments("-Xmx48m").build());
 		assertThat(small.maxMemory()).isLessThanOrEqualTo(48L * 1024 * 1024).isGreaterThan(40L * 1024 * 1024);
 	}
 
 	@Test
 	void systemPropertiesReachTheChild() {
-		ProcTestFacts facts = report(ProcTestSupport.options("proc-options-properties")
+		ChildFacts facts = report(ChildJvms.options("proc-options-properties")
 			.systemProperty("ceramic.test.plain", "value")
 			.systemProperty("ceramic.test.awkward", "two words = \"quoted\" $HOME")
 			.build());
@@ -50,16 +51,15 @@ class ProcOptionsTests {
 	@Test
 	void environmentIsInheritedAndCanBeExtended() {
 		String inherited = anInheritedVariable();
-		ProcTestFacts facts = report(ProcTestSupport.options("proc-options-env")
-			.environment("CERAMIC_TEST_VAR", "set by the parent")
-			.build());
+		ChildFacts facts = report(
+				ChildJvms.options("proc-options-env").environment("CERAMIC_TEST_VAR", "set by the parent").build());
 		assertThat(facts.environment()).containsEntry("CERAMIC_TEST_VAR", "set by the parent")
 			.containsEntry(inherited, System.getenv(inherited));
 	}
 
 	@Test
 	void environmentIsNotInheritedWhenTurnedOff() {
-		ProcTestFacts facts = report(ProcTestSupport.options("proc-options-no-env")
+		ChildFacts facts = report(ChildJvms.options("proc-options-no-env")
 			.inheritEnvironment(false)
 			.environment("CERAMIC_TEST_VAR", "the only one")
 			.build());
@@ -73,22 +73,21 @@ class ProcOptionsTests {
 		Map<String, String> parent = System.getenv();
 		String kept = parent.keySet().stream().filter((key) -> !key.equals(removed)).findFirst().orElse(null);
 		assumeTrue(kept != null, "The test JVM has only one environment variable, so nothing is left to inherit");
-		ProcTestFacts facts = report(
-				ProcTestSupport.options("proc-options-remove-env").removeEnvironment(removed).build());
+		ChildFacts facts = report(ChildJvms.options("proc-options-remove-env").removeEnvironment(removed).build());
 		assertThat(facts.environment()).doesNotContainKey(removed).containsEntry(kept, parent.get(kept));
 	}
 
 	@Test
 	void workingDirectoryIsSet(@TempDir Path directory) throws Exception {
-		ProcTestFacts facts = report(ProcTestSupport.options("proc-options-cwd").workingDirectory(directory).build());
+		ChildFacts facts = report(ChildJvms.options("proc-options-cwd").workingDirectory(directory).build());
 		assertThat(Path.of(facts.workingDirectory()).toRealPath()).isEqualTo(directory.toRealPath());
 		assertThat(directory.toRealPath()).isNotEqualTo(Path.of("").toRealPath());
 	}
 
 	@Test
 	void javaExecutableCanBeGivenExplicitly() {
-		ProcTestFacts facts = report(
-				ProcTestSupport.options("proc-options-java").javaExecutable(ProcOptions.currentJava()).build());
+		ChildFacts facts = report(
+				ChildJvms.options("proc-options-java").javaExecutable(ProcOptions.currentJava()).build());
 		assertThat(facts.javaHome()).isEqualTo(System.getProperty("java.home"));
 		assertThat(facts.javaFeatureVersion()).isEqualTo(Runtime.version().feature());
 	}
@@ -98,9 +97,9 @@ class ProcOptionsTests {
 		assumeTrue(Files.isExecutable(JDK_25_JAVA),
 				"This platform lacks a second JDK: " + JDK_25_JAVA + " is not installed");
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(ProcTestReport.class, chan,
-				ProcTestSupport.options("proc-options-jdk25").javaExecutable(JDK_25_JAVA).build())) {
-			ProcTestFacts facts = TypedReceiver.over(chan, ProcTestFacts.class).recv(TIMEOUT);
+		try (Proc proc = Proc.start(ReportsFacts.class, chan,
+				ChildJvms.options("proc-options-jdk25").javaExecutable(JDK_25_JAVA).build())) {
+			ChildFacts facts = TypedReceiver.over(chan, ChildFacts.class).recv(TIMEOUT);
 			assertThat(facts.javaFeatureVersion()).isEqualTo(25);
 			List<String> stderr = errorOutputUpToMarker(proc);
 			assertThat(stderr).noneMatch((line) -> line.contains(RESTRICTED_METHOD_WARNING));
@@ -133,12 +132,12 @@ class ProcOptionsTests {
 
 		};
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(ProcTestReport.class, chan,
-				ProcTestSupport.options("proc-options-jdk25-warn")
+		try (Proc proc = Proc.start(ReportsFacts.class, chan,
+				ChildJvms.options("proc-options-jdk25-warn")
 					.javaExecutable(JDK_25_JAVA)
 					.launchMode(withoutNativeAccess)
 					.build())) {
-			TypedReceiver.over(chan, ProcTestFacts.class).recv(TIMEOUT);
+			TypedReceiver.over(chan, ChildFacts.class).recv(TIMEOUT);
 			List<String> stderr = errorOutputUpToMarker(proc);
 			assertThat(stderr).anyMatch((line) -> line.contains(RESTRICTED_METHOD_WARNING));
 		}
@@ -152,9 +151,9 @@ class ProcOptionsTests {
 		Path bin = Files.createDirectories(directory.resolve("bin"));
 		Path java = Files.createSymbolicLink(bin.resolve("java"), JDK_25_JAVA);
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(ProcTestReport.class, chan,
-				ProcTestSupport.options("proc-options-jdk25-link").javaExecutable(java).build())) {
-			ProcTestFacts facts = TypedReceiver.over(chan, ProcTestFacts.class).recv(TIMEOUT);
+		try (Proc proc = Proc.start(ReportsFacts.class, chan,
+				ChildJvms.options("proc-options-jdk25-link").javaExecutable(java).build())) {
+			ChildFacts facts = TypedReceiver.over(chan, ChildFacts.class).recv(TIMEOUT);
 			assertThat(facts.javaFeatureVersion()).isEqualTo(25);
 			List<String> stderr = errorOutputUpToMarker(proc);
 			assertThat(stderr).noneMatch((line) -> line.contains(RESTRICTED_METHOD_WARNING));
@@ -165,10 +164,10 @@ class ProcOptionsTests {
 		}
 	}
 
-	private static ProcTestFacts report(ProcOptions options) {
+	private static ChildFacts report(ProcOptions options) {
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(ProcTestReport.class, chan, options)) {
-			ProcTestFacts facts = TypedReceiver.over(chan, ProcTestFacts.class).recv(TIMEOUT);
+		try (Proc proc = Proc.start(ReportsFacts.class, chan, options)) {
+			ChildFacts facts = TypedReceiver.over(chan, ChildFacts.class).recv(TIMEOUT);
 			assertThat(facts).isNotNull();
 			return facts;
 		}
@@ -179,10 +178,10 @@ class ProcOptionsTests {
 	 * forwarded, so has everything the JVM printed before it.
 	 */
 	private static List<String> errorOutputUpToMarker(Proc proc) {
-		ProcTestSupport.await(TIMEOUT, () -> proc.recentErrorOutput().contains(ProcTestReport.STDERR_MARKER),
-				() -> "the marker on standard error, which holds " + proc.recentErrorOutput());
+		await("the marker on standard error").atMost(TIMEOUT)
+			.until(proc::recentErrorOutput, (lines) -> lines.contains(ReportsFacts.STDERR_MARKER));
 		List<String> lines = proc.recentErrorOutput();
-		return lines.subList(0, lines.indexOf(ProcTestReport.STDERR_MARKER));
+		return lines.subList(0, lines.indexOf(ReportsFacts.STDERR_MARKER));
 	}
 
 	private static String anInheritedVariable() {

@@ -11,11 +11,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ceramic.channel.Chan;
-import dev.ceramic.test.ProcTestOutput;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.PrintsOutput;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -34,14 +35,14 @@ class ProcOutputTests {
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), ProcTestSupport.options(name).build())) {
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(), ChildJvms.options(name).build())) {
 			String tag = "[pid " + proc.pid() + "] ";
-			List<String> expectedOut = ProcTestOutput.STDOUT_LINES.stream().map((line) -> tag + line).toList();
-			List<String> expectedErr = ProcTestOutput.STDERR_LINES.stream().map((line) -> tag + line).toList();
-			ProcTestSupport.await(TIMEOUT,
-					() -> messages(appender, Level.INFO).size() >= expectedOut.size()
-							&& messages(appender, Level.WARN).size() >= expectedErr.size(),
-					() -> "all lines logged, but got " + messages(appender, null));
+			List<String> expectedOut = PrintsOutput.STDOUT_LINES.stream().map((line) -> tag + line).toList();
+			List<String> expectedErr = PrintsOutput.STDERR_LINES.stream().map((line) -> tag + line).toList();
+			await("all lines logged").atMost(TIMEOUT)
+				.until(() -> messages(appender, null),
+						(all) -> messages(appender, Level.INFO).size() >= expectedOut.size()
+								&& messages(appender, Level.WARN).size() >= expectedErr.size());
 			assertThat(messages(appender, Level.INFO)).containsExactlyElementsOf(expectedOut);
 			assertThat(messages(appender, Level.WARN)).containsExactlyElementsOf(expectedErr);
 			assertThat(events(appender)).allSatisfy((event) -> {
@@ -49,9 +50,9 @@ class ProcOutputTests {
 				assertThat(event.getMDCPropertyMap()).containsEntry("ceramic.pid", Long.toString(proc.pid()))
 					.containsEntry("ceramic.process", name);
 			});
-			assertThat(proc.recentErrorOutput()).containsExactlyElementsOf(ProcTestOutput.STDERR_LINES);
+			assertThat(proc.recentErrorOutput()).containsExactlyElementsOf(PrintsOutput.STDERR_LINES);
 			// The child's ready line is protocol, not output.
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -60,7 +61,7 @@ class ProcOutputTests {
 
 	@Test
 	void loggerIsNamedAfterTheEntryClassByDefault() {
-		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + ProcTestOutput.class.getSimpleName());
+		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + PrintsOutput.class.getSimpleName());
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);
@@ -68,11 +69,11 @@ class ProcOutputTests {
 			.jvmArguments("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 			.startupTimeout(Duration.ofSeconds(20))
 			.build();
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(), options)) {
-			assertThat(proc.name()).isEqualTo("ProcTestOutput");
-			String first = "[pid " + proc.pid() + "] " + ProcTestOutput.STDOUT_LINES.get(0);
-			ProcTestSupport.await(TIMEOUT, () -> messages(appender, Level.INFO).contains(first),
-					() -> "'" + first + "' logged, but got " + messages(appender, null));
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(), options)) {
+			assertThat(proc.name()).isEqualTo("PrintsOutput");
+			String first = "[pid " + proc.pid() + "] " + PrintsOutput.STDOUT_LINES.get(0);
+			await("'" + first + "' logged").atMost(TIMEOUT)
+				.until(() -> messages(appender, null), (all) -> messages(appender, Level.INFO).contains(first));
 		}
 		finally {
 			logger.detachAppender(appender);
@@ -83,15 +84,10 @@ class ProcOutputTests {
 	void nonAsciiOutputSurvivesAChildWhoseLocaleIsNotUtf8() {
 		// The forwarder decodes the child's output as UTF-8, so the child must encode it
 		// as UTF-8 whatever its locale says.
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
-				ProcTestSupport.options("proc-output-posix-locale")
-					.inheritEnvironment(false)
-					.environment("LC_ALL", "C")
-					.build())) {
-			ProcTestSupport.await(TIMEOUT, () -> proc.recentOutput().size() >= ProcTestOutput.STDOUT_LINES.size(),
-					() -> "all lines of standard output, but got " + proc.recentOutput());
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
-		}
+		assertStandardOutputArrivesWhole(ChildJvms.options("proc-output-posix-locale")
+			.inheritEnvironment(false)
+			.environment("LC_ALL", "C")
+			.build());
 	}
 
 	@Test
@@ -99,15 +95,18 @@ class ProcOutputTests {
 		// JDK 19 and later take the encoding of System.out from another property.
 		Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 		assumeTrue(Files.isExecutable(jdk25), "This platform lacks a second JDK: " + jdk25 + " is not installed");
-		try (Proc proc = Proc.start(ProcTestOutput.class, Chan.open(),
-				ProcTestSupport.options("proc-output-posix-locale-25")
-					.javaExecutable(jdk25)
-					.inheritEnvironment(false)
-					.environment("LC_ALL", "C")
-					.build())) {
-			ProcTestSupport.await(TIMEOUT, () -> proc.recentOutput().size() >= ProcTestOutput.STDOUT_LINES.size(),
-					() -> "all lines of standard output, but got " + proc.recentOutput());
-			assertThat(proc.recentOutput()).containsExactlyElementsOf(ProcTestOutput.STDOUT_LINES);
+		assertStandardOutputArrivesWhole(ChildJvms.options("proc-output-posix-locale-25")
+			.javaExecutable(jdk25)
+			.inheritEnvironment(false)
+			.environment("LC_ALL", "C")
+			.build());
+	}
+
+	private static void assertStandardOutputArrivesWhole(ProcOptions options) {
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(), options)) {
+			await("all lines of standard output").atMost(TIMEOUT)
+				.until(proc::recentOutput, (lines) -> lines.size() >= PrintsOutput.STDOUT_LINES.size());
+			assertThat(proc.recentOutput()).containsExactlyElementsOf(PrintsOutput.STDOUT_LINES);
 		}
 	}
 

@@ -12,13 +12,15 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
-import dev.ceramic.test.ProcTestParentMain;
-import dev.ceramic.test.ProcTestSupport;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.ParentMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -41,7 +43,7 @@ class ProcParentDeathTests {
 	@Timeout(60)
 	void childExitsWithinASecondOfItsParentsSigkillWhileInNativeCode() throws Exception {
 		Process parent = new ProcessBuilder(ProcOptions.currentJava().toString(), "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ProcTestParentMain.class.getName())
+				"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ParentMain.class.getName())
 			.redirectErrorStream(true)
 			.start();
 		long childPid = -1;
@@ -52,14 +54,13 @@ class ProcParentDeathTests {
 			assertThat(child.parent().map(ProcessHandle::pid)).contains(parent.pid());
 			if (!SLEEP_SYSCALLS.isEmpty()) {
 				long sleeper = childPid;
-				ProcTestSupport.await(Duration.ofSeconds(10), () -> inSleepSyscall(sleeper),
-						() -> "a thread of child " + sleeper + " in libc sleep");
+				await("a thread of child " + sleeper + " in libc sleep").atMost(Duration.ofSeconds(10))
+					.until(() -> inSleepSyscall(sleeper));
 			}
 			long start = System.nanoTime();
 			parent.destroyForcibly();
 			long orphan = childPid;
-			ProcTestSupport.await(Duration.ofSeconds(10), () -> !ProcTestSupport.isAlive(orphan),
-					() -> "the orphaned child to exit");
+			await("the orphaned child to exit").atMost(Duration.ofSeconds(10)).until(() -> !ChildJvms.isAlive(orphan));
 			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(elapsed).isLessThan(Duration.ofSeconds(1));
 		}
@@ -67,7 +68,7 @@ class ProcParentDeathTests {
 			parent.destroyForcibly();
 			parent.waitFor(10, TimeUnit.SECONDS);
 			if (childPid > 0) {
-				ProcTestSupport.killQuietly(childPid);
+				ChildJvms.killQuietly(childPid);
 			}
 		}
 	}
@@ -91,22 +92,23 @@ class ProcParentDeathTests {
 		return lines;
 	}
 
-	private static long awaitChildPid(Process parent, BlockingQueue<String> output) throws InterruptedException {
+	private static long awaitChildPid(Process parent, BlockingQueue<String> output) {
 		StringBuilder seen = new StringBuilder();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (System.nanoTime() - deadline < 0) {
-			String line = output.poll(20, TimeUnit.MILLISECONDS);
-			if (line != null) {
+		AtomicLong childPid = new AtomicLong(-1);
+		await("the parent names its child").atMost(Duration.ofSeconds(30)).until(() -> {
+			String line;
+			while (childPid.get() < 0 && (line = output.poll()) != null) {
 				seen.append("\n  ").append(line);
-				if (line.startsWith(ProcTestParentMain.CHILD_PID)) {
-					return Long.parseLong(line.substring(ProcTestParentMain.CHILD_PID.length()).trim());
+				if (line.startsWith(ParentMain.CHILD_PID)) {
+					childPid.set(Long.parseLong(line.substring(ParentMain.CHILD_PID.length()).trim()));
 				}
 			}
-			else if (!parent.isAlive() && output.isEmpty()) {
-				return fail("The parent exited with " + parent.exitValue() + " before naming its child:" + seen);
+			if (childPid.get() < 0 && !parent.isAlive() && output.isEmpty()) {
+				fail("The parent exited with " + parent.exitValue() + " before naming its child:" + seen);
 			}
-		}
-		return fail("The parent did not name its child within 30 s:" + seen);
+			return seen.toString();
+		}, (lines) -> childPid.get() > 0);
+		return childPid.get();
 	}
 
 	private static boolean inSleepSyscall(long pid) {

@@ -1,7 +1,7 @@
 package dev.ceramic.process;
 
 import dev.ceramic.channel.Chan;
-import dev.ceramic.test.Echo;
+import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -13,15 +13,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import dev.ceramic.channel.Chan;
-import dev.ceramic.test.ProcTestPartialLine;
-import dev.ceramic.test.ProcTestQuickExit;
-import dev.ceramic.test.ProcTestSlowStaticInit;
-import dev.ceramic.test.ProcTestSupport;
-import dev.ceramic.test.ProcTestThrowingConstructor;
+import dev.ceramic.test.proc.ChildJvms;
+import dev.ceramic.test.proc.PartialLine;
+import dev.ceramic.test.proc.QuickExit;
+import dev.ceramic.test.proc.SlowStaticInit;
+import dev.ceramic.test.proc.ThrowingConstructor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import static dev.ceramic.test.Waiting.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -36,14 +37,14 @@ class ProcStartFailureTests {
 	@Test
 	void entryWhoseConstructorThrowsReportsTheChildsStandardError() {
 		Chan chan = Chan.open();
-		ProcStartException ex = startFailure(() -> Proc.start(ProcTestThrowingConstructor.class, chan,
-				ProcTestSupport.options("proc-start-ctor").build()));
+		ProcStartException ex = startFailure(
+				() -> Proc.start(ThrowingConstructor.class, chan, ChildJvms.options("proc-start-ctor").build()));
 		assertThat(ex).hasMessageStartingWith("Child process 'proc-start-ctor' (pid ")
 			.hasMessageContaining("exited during start-up with exit code " + ChildMain.BAD_ENTRY_EXIT_STATUS
 					+ ". Its last lines of standard error:")
-			.hasMessageContaining("Cannot run entry class " + ProcTestThrowingConstructor.class.getName())
-			.hasMessageContaining("java.lang.IllegalStateException: " + ProcTestThrowingConstructor.MESSAGE);
-		assertThat(ProcTestSupport.isAlive(pidIn(ex))).isFalse();
+			.hasMessageContaining("Cannot run entry class " + ThrowingConstructor.class.getName())
+			.hasMessageContaining("java.lang.IllegalStateException: " + ThrowingConstructor.MESSAGE);
+		assertThat(ChildJvms.isAlive(pidIn(ex))).isFalse();
 		assertThat(chan.isOpen()).isFalse();
 	}
 
@@ -51,8 +52,8 @@ class ProcStartFailureTests {
 	void childThatIsNotReadyWithinTheStartupTimeoutIsKilled() {
 		Chan chan = Chan.open();
 		long start = System.nanoTime();
-		ProcStartException ex = startFailure(() -> Proc.start(ProcTestSlowStaticInit.class, chan,
-				ProcTestSupport.options("proc-start-slow").startupTimeout(Duration.ofMillis(300)).build()));
+		ProcStartException ex = startFailure(() -> Proc.start(SlowStaticInit.class, chan,
+				ChildJvms.options("proc-start-slow").startupTimeout(Duration.ofMillis(300)).build()));
 		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 		long pid = pidIn(ex);
 		try {
@@ -62,23 +63,23 @@ class ProcStartFailureTests {
 			assertThat(elapsed).isLessThan(Duration.ofSeconds(4));
 			// Proc.start gives the caller no handle on the child, so it must be gone
 			// by the time the exception is thrown.
-			assertThat(ProcTestSupport.isAlive(pid)).as("child %d is alive after Proc.start failed", pid).isFalse();
+			assertThat(ChildJvms.isAlive(pid)).as("child %d is alive after Proc.start failed", pid).isFalse();
 			assertThat(chan.isOpen()).isFalse();
 		}
 		finally {
-			ProcTestSupport.killQuietly(pid);
+			ChildJvms.killQuietly(pid);
 		}
 	}
 
 	@Test
 	void badJvmOptionReportsTheJvmsComplaint() {
 		Chan chan = Chan.open();
-		ProcStartException ex = startFailure(() -> Proc.start(ProcTestQuickExit.class, chan,
-				ProcTestSupport.options("proc-start-bad-option").jvmArguments("-XX:+CeramicNoSuchOption").build()));
+		ProcStartException ex = startFailure(() -> Proc.start(QuickExit.class, chan,
+				ChildJvms.options("proc-start-bad-option").jvmArguments("-XX:+CeramicNoSuchOption").build()));
 		assertThat(ex).hasMessageStartingWith("Child process 'proc-start-bad-option' (pid ")
 			.hasMessageContaining("exited during start-up with exit code 1. Its last lines of standard error:")
 			.hasMessageContaining("Unrecognized VM option 'CeramicNoSuchOption'");
-		assertThat(ProcTestSupport.isAlive(pidIn(ex))).isFalse();
+		assertThat(ChildJvms.isAlive(pidIn(ex))).isFalse();
 		assertThat(chan.isOpen()).isFalse();
 	}
 
@@ -86,8 +87,8 @@ class ProcStartFailureTests {
 	void javaExecutableThatDoesNotExistIsReported(@TempDir Path directory) {
 		Path missing = directory.resolve("bin").resolve("java");
 		Chan chan = Chan.open();
-		ProcStartException ex = startFailure(() -> Proc.start(ProcTestQuickExit.class, chan,
-				ProcTestSupport.options("proc-start-no-java").javaExecutable(missing).build()));
+		ProcStartException ex = startFailure(() -> Proc.start(QuickExit.class, chan,
+				ChildJvms.options("proc-start-no-java").javaExecutable(missing).build()));
 		assertThat(ex).hasMessageStartingWith("Could not launch child process 'proc-start-no-java' with " + missing);
 		assertThat(ex.getCause()).isNotNull();
 		assertThat(chan.isOpen()).isFalse();
@@ -112,7 +113,7 @@ class ProcStartFailureTests {
 		Chan chan = Chan.open();
 		Proc proc = null;
 		try {
-			proc = Proc.start(ProcTestQuickExit.class, chan, ProcTestSupport.options(name).build());
+			proc = Proc.start(QuickExit.class, chan, ChildJvms.options(name).build());
 		}
 		catch (ProcStartException ex) {
 			fail("A child that became ready and then exited with status 0 was reported as a start failure", ex);
@@ -123,7 +124,7 @@ class ProcStartFailureTests {
 		try (Proc started = proc) {
 			assertThat(hold.childExitedWhileHeld.get()).as("the child exited while its first line was held").isTrue();
 			assertThat(started.waitFor(Duration.ofSeconds(10))).isEqualTo(OptionalInt.of(0));
-			assertThat(started.recentOutput()).containsExactly(ProcTestQuickExit.GREETING);
+			assertThat(started.recentOutput()).containsExactly(QuickExit.GREETING);
 		}
 		finally {
 			logger.detachAppender(hold);
@@ -138,13 +139,13 @@ class ProcStartFailureTests {
 	@Test
 	void childThatPrintedAPartialLineBeforeItWasReadyStarts() {
 		Chan chan = Chan.open();
-		try (Proc proc = Proc.start(ProcTestPartialLine.class, chan,
-				ProcTestSupport.options("proc-start-partial-line").startupTimeout(Duration.ofSeconds(5)).build())) {
+		try (Proc proc = Proc.start(PartialLine.class, chan,
+				ChildJvms.options("proc-start-partial-line").startupTimeout(Duration.ofSeconds(5)).build())) {
 			chan.send("ping".getBytes(StandardCharsets.UTF_8));
 			assertThat(chan.recv(Duration.ofSeconds(5))).asString(StandardCharsets.UTF_8).isEqualTo("ping");
-			ProcTestSupport.await(Duration.ofSeconds(5), () -> !proc.recentOutput().isEmpty(),
-					() -> "the partial line in recentOutput()");
-			assertThat(proc.recentOutput()).containsExactly(ProcTestPartialLine.PARTIAL);
+			await("the partial line in recentOutput()").atMost(Duration.ofSeconds(5))
+				.until(() -> !proc.recentOutput().isEmpty());
+			assertThat(proc.recentOutput()).containsExactly(PartialLine.PARTIAL);
 		}
 	}
 
@@ -196,13 +197,11 @@ class ProcStartFailureTests {
 			}
 			long pid = Long.parseLong(matcher.group(1));
 			try {
-				ProcTestSupport.await(Duration.ofSeconds(10), () -> !ProcTestSupport.isAlive(pid),
-						() -> "child " + pid + " to exit");
+				await("child " + pid + " to exit").atMost(Duration.ofSeconds(10)).until(() -> !ChildJvms.isAlive(pid));
 				this.childExitedWhileHeld.set(true);
 				long exited = System.nanoTime();
-				ProcTestSupport.await(Duration.ofSeconds(10),
-						() -> this.startAnswered.get() || System.nanoTime() - exited > 300_000_000L,
-						() -> "Proc.start to answer");
+				await("Proc.start to answer").atMost(Duration.ofSeconds(10))
+					.until(() -> this.startAnswered.get() || System.nanoTime() - exited > 300_000_000L);
 			}
 			catch (AssertionError ex) {
 				// The test's own assertions report it.

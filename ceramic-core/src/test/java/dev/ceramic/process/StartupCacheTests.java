@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.ceramic.channel.Chan;
-import dev.ceramic.test.Echo;
+import dev.ceramic.test.proc.Echo;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,9 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What this JVM holds of the operating system, read from {@code /proc} and the JDK: open
@@ -47,6 +50,10 @@ public record ProcessResources(Map<Integer, String> fileDescriptors, Map<String,
 		int idlePooledThreads, Set<Long> children) {
 
 	private static final Path FD_DIRECTORY = Path.of("/proc/self/fd");
+
+	private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+
+	private static final long SETTLE_MILLIS = 300;
 
 	/**
 	 * Read what this process holds now.
@@ -87,21 +94,42 @@ public record ProcessResources(Map<Integer, String> fileDescriptors, Map<String,
 	 */
 	public static ProcessResources awaitBackTo(ProcessResources baseline, Supplier<Set<Long>> expectedChildren,
 			Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			ProcessResources now = now();
-			Set<Long> expected = expectedChildren.get();
-			List<String> differences = baseline.differencesTo(now, expected);
-			if (differences.isEmpty()) {
-				return now;
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("The process did not come back to its resources from before within " + timeout
-						+ ":\n  " + String.join("\n  ", differences) + "\nbefore: " + baseline + "\nnow:    " + now
-						+ "\nits sockets now: " + now.describeSockets());
-			}
-			sleepBriefly();
+		AtomicReference<List<String>> differences = new AtomicReference<>(List.of());
+		try {
+			return Waiting.await("the process is back to its resources from before")
+				.atMost(timeout)
+				.pollInterval(POLL_INTERVAL)
+				.until(ProcessResources::now, (now) -> {
+					differences.set(baseline.differencesTo(now, expectedChildren.get()));
+					return differences.get().isEmpty();
+				});
 		}
+		catch (ConditionTimeoutException ex) {
+			ProcessResources now = now();
+			throw new AssertionError("The process did not come back to its resources from before within " + timeout
+					+ ":\n  " + String.join("\n  ", differences.get()) + "\nbefore: " + baseline + "\nnow:    " + now
+					+ "\nits sockets now: " + now.describeSockets(), ex);
+		}
+	}
+
+	/**
+	 * Wait until this process's resources have settled: two samples taken
+	 * {@value #SETTLE_MILLIS} ms apart show no difference, with the live children being
+	 * {@code children}. For a baseline taken after a pool has started its workers, whose
+	 * threads and descriptors come a moment after the workers are ready.
+	 * @param children the pids the live children must be (the pool's workers now)
+	 * @param timeout how long to wait
+	 * @return the resources once they held still
+	 */
+	public static ProcessResources awaitSettled(Supplier<Set<Long>> children, Duration timeout) {
+		AtomicReference<ProcessResources> previous = new AtomicReference<>(now());
+		Duration interval = Duration.ofMillis(SETTLE_MILLIS);
+		return Waiting.await("the process's resources have settled")
+			.atMost(timeout)
+			.pollDelay(interval)
+			.pollInterval(interval)
+			.until(ProcessResources::now,
+					(now) -> previous.getAndSet(now).differencesTo(now, children.get()).isEmpty());
 	}
 
 	/**
@@ -250,16 +278,6 @@ public record ProcessResources(Map<Integer, String> fileDescriptors, Map<String,
 			.filter((kind) -> !before.getOrDefault(kind, 0).equals(now.getOrDefault(kind, 0)))
 			.map((kind) -> "'" + kind + "' " + before.getOrDefault(kind, 0) + " -> " + now.getOrDefault(kind, 0))
 			.collect(Collectors.joining(", "));
-	}
-
-	private static void sleepBriefly() {
-		try {
-			Thread.sleep(50);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError("Interrupted while waiting for the process's resources", ex);
-		}
 	}
 
 }

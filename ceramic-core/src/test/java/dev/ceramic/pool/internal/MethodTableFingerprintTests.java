@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.ceramic.channel.JsonCodec;
-import dev.ceramic.test.BehaviourCompiler;
-import dev.ceramic.test.BehaviourVersioned;
+import dev.ceramic.test.pool.RuntimeCompiler;
+import dev.ceramic.test.pool.Versioned;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The fingerprint that worker and application compare in the handshake: the same for the
  * same method signatures, different when any signature differs. Each version of
- * {@link BehaviourVersioned} is compiled and loaded here on its own.
+ * {@link Versioned} is compiled and loaded here on its own.
  */
 class MethodTableFingerprintTests {
 
@@ -30,8 +30,8 @@ class MethodTableFingerprintTests {
 	@Test
 	void theSameSignaturesLoadedSeparatelyHaveTheSameFingerprint() throws Exception {
 		Class<?> copy = load("String describe(int level);");
-		assertThat(copy).isNotSameAs(BehaviourVersioned.class);
-		assertThat(fingerprint(copy)).isEqualTo(fingerprint(BehaviourVersioned.class));
+		assertThat(copy).isNotSameAs(Versioned.class);
+		assertThat(fingerprint(copy)).isEqualTo(fingerprint(Versioned.class));
 	}
 
 	@ParameterizedTest
@@ -39,20 +39,19 @@ class MethodTableFingerprintTests {
 			"String describe(int level, int depth);", "String explain(int level);",
 			"String describe(int level);\n\tint size();", "" })
 	void anyOtherSignatureChangesTheFingerprint(String methods) throws Exception {
-		assertThat(fingerprint(load(methods))).isNotEqualTo(fingerprint(BehaviourVersioned.class));
+		assertThat(fingerprint(load(methods))).isNotEqualTo(fingerprint(Versioned.class));
 	}
 
 	@Test
 	void parameterNamesDoNotChangeTheFingerprint() throws Exception {
-		assertThat(fingerprint(load("String describe(int detail);"))).isEqualTo(fingerprint(BehaviourVersioned.class));
+		assertThat(fingerprint(load("String describe(int detail);"))).isEqualTo(fingerprint(Versioned.class));
 	}
 
 	private Class<?> load(String methods) throws Exception {
 		Path directory = Files.createTempDirectory(this.temp, "version");
-		BehaviourCompiler.compile(directory, BehaviourVersioned.class.getName(),
-				BehaviourVersioned.sourceWith(methods));
-		URLClassLoader loader = BehaviourCompiler.loader(directory);
-		return Class.forName(BehaviourVersioned.class.getName(), false, loader);
+		RuntimeCompiler.compile(directory, Versioned.class.getName(), Versioned.sourceWith(methods));
+		URLClassLoader loader = RuntimeCompiler.loader(directory);
+		return Class.forName(Versioned.class.getName(), false, loader);
 	}
 
 	private static String fingerprint(Class<?> serviceInterface) {

@@ -13,9 +13,10 @@ import java.util.TreeMap;
 
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.MessageDecodingException;
-import dev.ceramic.test.Calculator;
-import dev.ceramic.test.Calculator.Blob;
-import dev.ceramic.test.Calculator.Point;
+import dev.ceramic.test.Fuzzing;
+import dev.ceramic.test.pool.Calculator.Blob;
+import dev.ceramic.test.pool.Calculator.Point;
+import dev.ceramic.test.pool.Calculator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -82,7 +83,7 @@ class ProtocolFuzzTests {
 
 	@Test
 	void decodersOnlyEverFailWithTypedExceptions() {
-		for (long seed : seeds(424242L)) {
+		for (long seed : Fuzzing.seeds(424242L)) {
 			Random random = new Random(seed);
 			for (int i = 0; i < CASES / 2; i++) {
 				byte[] message = mutated(random);
@@ -164,22 +165,18 @@ class ProtocolFuzzTests {
 
 	private static byte[] mutate(byte[] bytes, Random random) {
 		if (bytes.length == 0) {
-			return new byte[] { (byte) random.nextInt() };
+			return Fuzzing.oneByte(random);
 		}
 		int at = random.nextInt(bytes.length);
 		switch (random.nextInt(8)) {
-			case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
-			case 1 -> bytes[at] = (byte) random.nextInt();
+			case 0 -> Fuzzing.flipBit(bytes, at, random);
+			case 1 -> Fuzzing.replaceByte(bytes, at, random);
 			case 2 -> {
-				return Arrays.copyOf(bytes, at);
+				return Fuzzing.cut(bytes, at);
 			}
-			case 3 -> {
-				int value = List.of(0, 1, -1, 2, 4, Integer.MAX_VALUE, Integer.MIN_VALUE, 0xffff, bytes.length)
-					.get(random.nextInt(9));
-				for (int b = 0; b < 4 && at + b < bytes.length; b++) {
-					bytes[at + b] = (byte) (value >>> (24 - 8 * b));
-				}
-			}
+			case 3 -> Fuzzing.writeInt(bytes, at,
+					List.of(0, 1, -1, 2, 4, Integer.MAX_VALUE, Integer.MIN_VALUE, 0xffff, bytes.length)
+						.get(random.nextInt(9)));
 			case 4 -> {
 				// Splice with another valid message.
 				byte[] other = seeds.get(random.nextInt(seeds.size()));
@@ -197,11 +194,7 @@ class ProtocolFuzzTests {
 				return replaceJson(bytes, at, random.nextBoolean() ? deep : deep.replace("[", "{\"a\":"));
 			}
 			default -> {
-				byte[] longer = Arrays.copyOf(bytes, bytes.length + 1 + random.nextInt(16));
-				for (int i = bytes.length; i < longer.length; i++) {
-					longer[i] = (byte) random.nextInt();
-				}
-				return longer;
+				return Fuzzing.extend(bytes, random);
 			}
 		}
 		return bytes;
@@ -255,11 +248,6 @@ class ProtocolFuzzTests {
 			}
 		}
 		throw new IllegalArgumentException(name);
-	}
-
-	private static long[] seeds(long fixed) {
-		Long given = Long.getLong("ceramic.fuzz.seed");
-		return new long[] { fixed, (given != null) ? given : System.nanoTime() };
 	}
 
 }
