@@ -110,30 +110,16 @@ final class WorkerLauncher {
 
 	private static ProcOptions procOptions(WorkerPoolSettings settings, String services, Path errorDirectory,
 			CallReceipt receipt) {
-		ProcOptions.Builder options = ProcOptions.builder()
-			.name(settings.name())
-			.startupTimeout(settings.startupTimeout())
-			.closeGrace(settings.shutdownGrace())
-			.inheritEnvironment(settings.inheritEnvironment())
+		ProcOptions.Builder options = settings.launch()
+			.toBuilder()
 			// A worker that ran out of memory is in no state to go on; exit so it is
 			// replaced. The JVM says "Terminating due to java.lang.OutOfMemoryError" on
 			// standard output unless told otherwise; on standard error it reaches the
 			// crash exception's last lines, and tells an out-of-memory exit (status 3)
-			// from a System.exit(3).
-			.jvmArguments("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr", "-XX:-CreateCoredumpOnCrash",
-					"-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory))
-			.jvmArguments(settings.jvmArguments());
-		if (settings.javaHome() != null) {
-			options.javaExecutable(settings.javaHome().resolve("bin").resolve("java"));
-		}
-		if (settings.workingDirectory() != null) {
-			options.workingDirectory(settings.workingDirectory());
-		}
-		if (settings.launchMode() != null) {
-			options.launchMode(settings.launchMode());
-		}
-		settings.environment().forEach(options::environment);
-		settings.systemProperties().forEach(options::systemProperty);
+			// from a System.exit(3). First, so that the pool's jvm-args can override
+			// them.
+			.jvmArgumentsFirst("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
+					"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory));
 		options.systemProperty(WorkerMain.POOL_PROPERTY, settings.name())
 			.systemProperty(WorkerMain.SERVICES_PROPERTY, services)
 			.systemProperty(WorkerMain.FACTORY_PROPERTY, settings.serviceFactory().getName())

@@ -2,58 +2,42 @@ package dev.ceramic.pool;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.process.LaunchMode;
+import dev.ceramic.process.ProcOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings of one {@link WorkerPool}. Build them with {@link #builder(String)}; each
- * setting's default is named on its builder method. Invalid values fail in
- * {@link Builder#build()} with a message that names the setting.
+ * The settings of one {@link WorkerPool}, in small immutable groups (sizing, queue,
+ * recycling, restarts, launch) beside the pool's timeouts and message limits. Build them
+ * with {@link #builder(String)}; each setting's default is named on its builder method,
+ * and the builder's initial values are the only place those defaults are written. Invalid
+ * values fail in {@link Builder#build()} with an {@link InvalidSettingsException} that
+ * names every setting that broke a rule.
  */
 public final class WorkerPoolSettings {
 
 	private final String name;
 
-	private final int minWorkers;
+	private final Sizing sizing;
 
-	private final int maxWorkers;
+	private final Queue queue;
 
-	private final Duration acquireTimeout;
+	private final Recycling recycling;
 
-	private final int maxQueuedCalls;
+	private final Restarts restarts;
+
+	private final ProcOptions launch;
 
 	private final Duration callTimeout;
-
-	private final long maxCallsPerWorker;
-
-	private final Duration idleTimeout;
-
-	private final long maxWorkerMemory;
 
 	private final Duration startupTimeout;
 
 	private final Duration shutdownGrace;
-
-	private final List<String> jvmArguments;
-
-	private final @Nullable Path javaHome;
-
-	private final Map<String, String> systemProperties;
-
-	private final boolean inheritEnvironment;
-
-	private final Map<String, String> environment;
-
-	private final @Nullable Path workingDirectory;
-
-	private final @Nullable LaunchMode launchMode;
 
 	private final Class<? extends ServiceFactory> serviceFactory;
 
@@ -61,37 +45,22 @@ public final class WorkerPoolSettings {
 
 	private final int maxNestingDepth;
 
-	private final Duration restartBackoff;
-
-	private final Duration maxRestartBackoff;
-
-	private final int crashLoopThreshold;
-
 	private WorkerPoolSettings(Builder builder) {
 		this.name = builder.name;
-		this.minWorkers = builder.minWorkers;
-		this.maxWorkers = builder.maxWorkers;
-		this.acquireTimeout = builder.acquireTimeout;
-		this.maxQueuedCalls = builder.maxQueuedCalls;
+		this.sizing = new Sizing(builder.minWorkers, builder.maxWorkers, builder.idleTimeout);
+		this.queue = new Queue(builder.acquireTimeout, builder.maxQueuedCalls);
+		this.recycling = new Recycling(builder.maxCallsPerWorker, builder.maxWorkerMemory);
+		this.restarts = new Restarts(builder.restartBackoff, builder.maxRestartBackoff, builder.crashLoopThreshold);
+		this.launch = builder.launch.name(builder.name)
+			.startupTimeout(builder.startupTimeout)
+			.closeGrace(builder.shutdownGrace)
+			.build();
 		this.callTimeout = builder.callTimeout;
-		this.maxCallsPerWorker = builder.maxCallsPerWorker;
-		this.idleTimeout = builder.idleTimeout;
-		this.maxWorkerMemory = builder.maxWorkerMemory;
 		this.startupTimeout = builder.startupTimeout;
 		this.shutdownGrace = builder.shutdownGrace;
-		this.jvmArguments = List.copyOf(builder.jvmArguments);
-		this.javaHome = builder.javaHome;
-		this.systemProperties = Map.copyOf(builder.systemProperties);
-		this.inheritEnvironment = builder.inheritEnvironment;
-		this.environment = Map.copyOf(builder.environment);
-		this.workingDirectory = builder.workingDirectory;
-		this.launchMode = builder.launchMode;
 		this.serviceFactory = builder.serviceFactory;
-		this.maxFrameSize = builder.maxFrameSize;
+		this.maxFrameSize = (int) builder.maxFrameSize;
 		this.maxNestingDepth = builder.maxNestingDepth;
-		this.restartBackoff = builder.restartBackoff;
-		this.maxRestartBackoff = builder.maxRestartBackoff;
-		this.crashLoopThreshold = builder.crashLoopThreshold;
 	}
 
 	/**
@@ -107,36 +76,36 @@ public final class WorkerPoolSettings {
 		return this.name;
 	}
 
-	public int minWorkers() {
-		return this.minWorkers;
+	/** How many workers run. */
+	public Sizing sizing() {
+		return this.sizing;
 	}
 
-	public int maxWorkers() {
-		return this.maxWorkers;
+	/** How calls wait for a free worker. */
+	public Queue queue() {
+		return this.queue;
 	}
 
-	public Duration acquireTimeout() {
-		return this.acquireTimeout;
+	/** When a healthy worker is replaced anyway. */
+	public Recycling recycling() {
+		return this.recycling;
 	}
 
-	public int maxQueuedCalls() {
-		return this.maxQueuedCalls;
+	/** How crashed workers are replaced. */
+	public Restarts restarts() {
+		return this.restarts;
+	}
+
+	/**
+	 * How each worker JVM is started. Its name, start-up timeout and close grace are the
+	 * pool's name, {@link #startupTimeout()} and {@link #shutdownGrace()}.
+	 */
+	public ProcOptions launch() {
+		return this.launch;
 	}
 
 	public Duration callTimeout() {
 		return this.callTimeout;
-	}
-
-	public long maxCallsPerWorker() {
-		return this.maxCallsPerWorker;
-	}
-
-	public Duration idleTimeout() {
-		return this.idleTimeout;
-	}
-
-	public long maxWorkerMemory() {
-		return this.maxWorkerMemory;
 	}
 
 	public Duration startupTimeout() {
@@ -145,34 +114,6 @@ public final class WorkerPoolSettings {
 
 	public Duration shutdownGrace() {
 		return this.shutdownGrace;
-	}
-
-	public List<String> jvmArguments() {
-		return this.jvmArguments;
-	}
-
-	public @Nullable Path javaHome() {
-		return this.javaHome;
-	}
-
-	public Map<String, String> systemProperties() {
-		return this.systemProperties;
-	}
-
-	public boolean inheritEnvironment() {
-		return this.inheritEnvironment;
-	}
-
-	public Map<String, String> environment() {
-		return this.environment;
-	}
-
-	public @Nullable Path workingDirectory() {
-		return this.workingDirectory;
-	}
-
-	public @Nullable LaunchMode launchMode() {
-		return this.launchMode;
 	}
 
 	public Class<? extends ServiceFactory> serviceFactory() {
@@ -187,20 +128,121 @@ public final class WorkerPoolSettings {
 		return this.maxNestingDepth;
 	}
 
+	// Shortcuts into the groups, for the callers that read one setting.
+
+	public int minWorkers() {
+		return this.sizing.minWorkers();
+	}
+
+	public int maxWorkers() {
+		return this.sizing.maxWorkers();
+	}
+
+	public Duration idleTimeout() {
+		return this.sizing.idleTimeout();
+	}
+
+	public Duration acquireTimeout() {
+		return this.queue.acquireTimeout();
+	}
+
+	public int maxQueuedCalls() {
+		return this.queue.maxQueuedCalls();
+	}
+
+	public long maxCallsPerWorker() {
+		return this.recycling.maxCallsPerWorker();
+	}
+
+	public long maxWorkerMemory() {
+		return this.recycling.maxWorkerMemory();
+	}
+
 	public Duration restartBackoff() {
-		return this.restartBackoff;
+		return this.restarts.backoff();
 	}
 
 	public Duration maxRestartBackoff() {
-		return this.maxRestartBackoff;
+		return this.restarts.maxBackoff();
 	}
 
 	public int crashLoopThreshold() {
-		return this.crashLoopThreshold;
+		return this.restarts.crashLoopThreshold();
+	}
+
+	public List<String> jvmArguments() {
+		return this.launch.jvmArguments();
+	}
+
+	public @Nullable Path javaHome() {
+		return this.launch.javaHome();
+	}
+
+	public Map<String, String> systemProperties() {
+		return this.launch.systemProperties();
+	}
+
+	public boolean inheritEnvironment() {
+		return this.launch.inheritEnvironment();
+	}
+
+	public Map<String, String> environment() {
+		return this.launch.environment();
+	}
+
+	public @Nullable Path workingDirectory() {
+		return this.launch.workingDirectory();
+	}
+
+	public LaunchMode launchMode() {
+		return this.launch.launchMode();
 	}
 
 	/**
-	 * Builds {@link WorkerPoolSettings}.
+	 * How many workers run: {@code minWorkers} kept running, up to {@code maxWorkers}
+	 * under load, and those above the minimum stopped after {@code idleTimeout} idle.
+	 *
+	 * @param minWorkers workers kept running
+	 * @param maxWorkers most workers under load
+	 * @param idleTimeout idle time after which workers above the minimum stop
+	 */
+	public record Sizing(int minWorkers, int maxWorkers, Duration idleTimeout) {
+	}
+
+	/**
+	 * How calls wait for a free worker: at most {@code maxQueuedCalls} at once, each for
+	 * at most {@code acquireTimeout}.
+	 *
+	 * @param acquireTimeout how long a call waits before it is rejected
+	 * @param maxQueuedCalls most calls that may wait at once
+	 */
+	public record Queue(Duration acquireTimeout, int maxQueuedCalls) {
+	}
+
+	/**
+	 * When a healthy worker is replaced anyway; 0 turns a limit off.
+	 *
+	 * @param maxCallsPerWorker calls after which a worker is replaced
+	 * @param maxWorkerMemory resident bytes past which a worker is replaced
+	 */
+	public record Recycling(long maxCallsPerWorker, long maxWorkerMemory) {
+	}
+
+	/**
+	 * How crashed workers are replaced: after a delay that starts at {@code backoff} and
+	 * doubles up to {@code maxBackoff} on each crash in a row, until
+	 * {@code crashLoopThreshold} start-up failures in a row mark the pool failed.
+	 *
+	 * @param backoff first delay before a replacement
+	 * @param maxBackoff longest delay before a replacement
+	 * @param crashLoopThreshold start-up failures in a row that mark the pool failed
+	 */
+	public record Restarts(Duration backoff, Duration maxBackoff, int crashLoopThreshold) {
+	}
+
+	/**
+	 * Builds {@link WorkerPoolSettings}. Its initial values are ceramic's defaults, which
+	 * the Spring Boot starter reads from here too.
 	 */
 	public static final class Builder {
 
@@ -208,7 +250,7 @@ public final class WorkerPoolSettings {
 
 		private int minWorkers = 1;
 
-		private int maxWorkers = Math.max(2, Runtime.getRuntime().availableProcessors());
+		private int maxWorkers = 4;
 
 		private Duration acquireTimeout = Duration.ofSeconds(5);
 
@@ -226,23 +268,11 @@ public final class WorkerPoolSettings {
 
 		private Duration shutdownGrace = Duration.ofSeconds(10);
 
-		private final List<String> jvmArguments = new ArrayList<>();
-
-		private @Nullable Path javaHome;
-
-		private final Map<String, String> systemProperties = new LinkedHashMap<>();
-
-		private boolean inheritEnvironment = true;
-
-		private final Map<String, String> environment = new LinkedHashMap<>();
-
-		private @Nullable Path workingDirectory;
-
-		private @Nullable LaunchMode launchMode;
+		private ProcOptions.Builder launch = ProcOptions.builder();
 
 		private Class<? extends ServiceFactory> serviceFactory = ReflectiveServiceFactory.class;
 
-		private int maxFrameSize = ChanOptions.DEFAULT_MAX_FRAME_SIZE;
+		private long maxFrameSize = ChanOptions.DEFAULT_MAX_FRAME_SIZE;
 
 		private int maxNestingDepth = JsonCodec.DEFAULT_MAX_NESTING_DEPTH;
 
@@ -263,8 +293,8 @@ public final class WorkerPoolSettings {
 		}
 
 		/**
-		 * Most workers the pool grows to under load. Default: the number of CPUs, at
-		 * least 2.
+		 * Most workers the pool grows to under load. Default 4, whatever the number of
+		 * CPUs, as each worker is a JVM with its own heap.
 		 */
 		public Builder maxWorkers(int maxWorkers) {
 			this.maxWorkers = maxWorkers;
@@ -337,19 +367,19 @@ public final class WorkerPoolSettings {
 
 		/** Add options for the worker JVMs, such as {@code -Xmx128m}. */
 		public Builder jvmArguments(List<String> arguments) {
-			this.jvmArguments.addAll(arguments);
+			this.launch.jvmArguments(arguments);
 			return this;
 		}
 
 		/** The Java installation for workers. Default: the application's own. */
 		public Builder javaHome(@Nullable Path javaHome) {
-			this.javaHome = javaHome;
+			this.launch.javaHome(javaHome);
 			return this;
 		}
 
 		/** Add system properties of the worker JVMs. */
 		public Builder systemProperties(Map<String, String> properties) {
-			this.systemProperties.putAll(properties);
+			properties.forEach(this.launch::systemProperty);
 			return this;
 		}
 
@@ -357,25 +387,35 @@ public final class WorkerPoolSettings {
 		 * Whether workers inherit the application's environment variables. Default true.
 		 */
 		public Builder inheritEnvironment(boolean inheritEnvironment) {
-			this.inheritEnvironment = inheritEnvironment;
+			this.launch.inheritEnvironment(inheritEnvironment);
 			return this;
 		}
 
 		/** Add environment variables of the workers. */
 		public Builder environment(Map<String, String> environment) {
-			this.environment.putAll(environment);
+			environment.forEach(this.launch::environment);
 			return this;
 		}
 
 		/** The workers' working directory. Default: the application's. */
 		public Builder workingDirectory(@Nullable Path workingDirectory) {
-			this.workingDirectory = workingDirectory;
+			this.launch.workingDirectory(workingDirectory);
 			return this;
 		}
 
 		/** How worker command lines are built. Default: the application's classpath. */
 		public Builder launchMode(@Nullable LaunchMode launchMode) {
-			this.launchMode = launchMode;
+			this.launch.launchMode(launchMode);
+			return this;
+		}
+
+		/**
+		 * Start workers with these options, replacing the launch settings given so far.
+		 * The pool still names each worker and sets its start-up timeout and close grace
+		 * from {@link #startupTimeout(Duration)} and {@link #shutdownGrace(Duration)}.
+		 */
+		public Builder launch(ProcOptions launch) {
+			this.launch = launch.toBuilder();
 			return this;
 		}
 
@@ -385,8 +425,8 @@ public final class WorkerPoolSettings {
 			return this;
 		}
 
-		/** Largest message in bytes, either way. Default 64 MiB. */
-		public Builder maxFrameSize(int maxFrameSize) {
+		/** Largest message in bytes, either way, at most 2 GiB. Default 64 MiB. */
+		public Builder maxFrameSize(long maxFrameSize) {
 			this.maxFrameSize = maxFrameSize;
 			return this;
 		}
@@ -419,43 +459,44 @@ public final class WorkerPoolSettings {
 		/**
 		 * Check the settings and build them.
 		 * @return the settings
-		 * @throws IllegalArgumentException naming the first invalid setting
+		 * @throws InvalidSettingsException naming every invalid setting
 		 */
 		public WorkerPoolSettings build() {
-			require(this.name != null && !this.name.isBlank(), "name", "must not be blank", this.name);
-			require(this.minWorkers >= 0, "min-workers", "must not be negative", this.minWorkers);
-			require(this.maxWorkers >= 1, "max-workers", "must be at least 1", this.maxWorkers);
-			require(this.minWorkers <= this.maxWorkers, "min-workers",
-					"must not be greater than max-workers (" + this.maxWorkers + ")", this.minWorkers);
-			require(!this.acquireTimeout.isNegative(), "acquire-timeout", "must not be negative", this.acquireTimeout);
-			require(this.maxQueuedCalls >= 0, "max-queued-calls", "must not be negative", this.maxQueuedCalls);
-			requirePositive(this.callTimeout, "call-timeout");
-			require(this.maxCallsPerWorker >= 0, "max-calls-per-worker", "must not be negative (0 means no limit)",
-					this.maxCallsPerWorker);
-			requirePositive(this.idleTimeout, "idle-timeout");
-			require(this.maxWorkerMemory >= 0, "max-worker-memory", "must not be negative (0 means no limit)",
-					this.maxWorkerMemory);
-			requirePositive(this.startupTimeout, "startup-timeout");
-			require(!this.shutdownGrace.isNegative(), "shutdown-grace", "must not be negative", this.shutdownGrace);
-			require(this.maxFrameSize >= 1024, "max-frame-size", "must be at least 1024 bytes", this.maxFrameSize);
-			require(this.maxNestingDepth >= 1, "max-nesting-depth", "must be at least 1", this.maxNestingDepth);
-			requirePositive(this.restartBackoff, "restart-backoff");
-			require(this.maxRestartBackoff.compareTo(this.restartBackoff) >= 0, "max-restart-backoff",
-					"must not be less than restart-backoff", this.maxRestartBackoff);
-			require(this.crashLoopThreshold >= 1, "crash-loop-threshold", "must be at least 1",
-					this.crashLoopThreshold);
-			return new WorkerPoolSettings(this);
-		}
-
-		private void require(boolean valid, String setting, String rule, @Nullable Object value) {
-			if (!valid) {
-				throw new IllegalArgumentException(
-						"Pool '" + this.name + "': " + setting + " " + rule + ", but was " + value);
+			Violations check = new Violations(this.name);
+			check.require(this.name != null && !this.name.isBlank(), "name", "must not be blank", this.name);
+			boolean minValid = check.require(this.minWorkers >= 0, "min-workers", "must not be negative",
+					this.minWorkers);
+			boolean maxValid = check.require(this.maxWorkers >= 1, "max-workers", "must be at least 1",
+					this.maxWorkers);
+			if (minValid && maxValid) {
+				check.require(this.minWorkers <= this.maxWorkers, "min-workers", (names) -> "must not be greater than "
+						+ names.apply("max-workers") + " (" + this.maxWorkers + ")", this.minWorkers);
 			}
-		}
-
-		private void requirePositive(Duration duration, String setting) {
-			require(!duration.isZero() && !duration.isNegative(), setting, "must be positive", duration);
+			check.require(!this.acquireTimeout.isNegative(), "acquire-timeout", "must not be negative",
+					this.acquireTimeout);
+			check.require(this.maxQueuedCalls >= 0, "max-queued-calls", "must not be negative", this.maxQueuedCalls);
+			check.requirePositive(this.callTimeout, "call-timeout");
+			check.require(this.maxCallsPerWorker >= 0, "max-calls-per-worker",
+					"must not be negative (0 means no limit)", this.maxCallsPerWorker);
+			check.requirePositive(this.idleTimeout, "idle-timeout");
+			check.require(this.maxWorkerMemory >= 0, "max-worker-memory", "must not be negative (0 means no limit)",
+					this.maxWorkerMemory);
+			check.requirePositive(this.startupTimeout, "startup-timeout");
+			check.require(!this.shutdownGrace.isNegative(), "shutdown-grace", "must not be negative",
+					this.shutdownGrace);
+			check.require(this.maxFrameSize >= 1024, "max-frame-size", "must be at least 1024 bytes",
+					this.maxFrameSize);
+			check.require(this.maxFrameSize <= Integer.MAX_VALUE, "max-frame-size",
+					"must be at most " + Integer.MAX_VALUE + " bytes", this.maxFrameSize);
+			check.require(this.maxNestingDepth >= 1, "max-nesting-depth", "must be at least 1", this.maxNestingDepth);
+			if (check.requirePositive(this.restartBackoff, "restart-backoff")) {
+				check.require(this.maxRestartBackoff.compareTo(this.restartBackoff) >= 0, "max-restart-backoff",
+						(names) -> "must not be less than " + names.apply("restart-backoff"), this.maxRestartBackoff);
+			}
+			check.require(this.crashLoopThreshold >= 1, "crash-loop-threshold", "must be at least 1",
+					this.crashLoopThreshold);
+			check.throwIfAny();
+			return new WorkerPoolSettings(this);
 		}
 
 	}

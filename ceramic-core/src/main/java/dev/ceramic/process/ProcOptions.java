@@ -28,6 +28,8 @@ public final class ProcOptions {
 
 	private final @Nullable String name;
 
+	private final @Nullable Path javaHome;
+
 	private final Path javaExecutable;
 
 	private final List<String> jvmArguments;
@@ -52,7 +54,9 @@ public final class ProcOptions {
 
 	private ProcOptions(Builder builder) {
 		this.name = builder.name;
-		this.javaExecutable = (builder.javaExecutable != null) ? builder.javaExecutable : currentJava();
+		this.javaHome = builder.javaHome;
+		this.javaExecutable = (builder.javaExecutable != null) ? builder.javaExecutable
+				: (builder.javaHome != null) ? javaIn(builder.javaHome) : currentJava();
 		this.jvmArguments = List.copyOf(builder.jvmArguments);
 		this.systemProperties = Map.copyOf(builder.systemProperties);
 		this.inheritEnvironment = builder.inheritEnvironment;
@@ -86,11 +90,46 @@ public final class ProcOptions {
 	 * @return the path
 	 */
 	public static Path currentJava() {
-		return Path.of(System.getProperty("java.home"), "bin", "java");
+		return javaIn(Path.of(System.getProperty("java.home")));
+	}
+
+	private static Path javaIn(Path javaHome) {
+		return javaHome.resolve("bin").resolve("java");
+	}
+
+	/**
+	 * Start building options from these ones.
+	 * @return a builder holding these options
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder();
+		builder.name = this.name;
+		builder.javaHome = this.javaHome;
+		builder.javaExecutable = (this.javaHome != null) ? null : this.javaExecutable;
+		builder.jvmArguments.addAll(this.jvmArguments);
+		builder.systemProperties.putAll(this.systemProperties);
+		builder.inheritEnvironment = this.inheritEnvironment;
+		builder.environment.putAll(this.environment);
+		builder.removedEnvironment.addAll(this.removedEnvironment);
+		builder.workingDirectory = this.workingDirectory;
+		builder.startupTimeout = this.startupTimeout;
+		builder.closeGrace = this.closeGrace;
+		builder.launchMode = this.launchMode;
+		builder.startupCache = this.startupCache;
+		return builder;
 	}
 
 	public @Nullable String name() {
 		return this.name;
+	}
+
+	/**
+	 * Return the Java installation set with {@link Builder#javaHome(Path)}.
+	 * @return the installation, or {@code null} when the executable was set directly or
+	 * is the running JVM's
+	 */
+	public @Nullable Path javaHome() {
+		return this.javaHome;
 	}
 
 	public Path javaExecutable() {
@@ -144,6 +183,8 @@ public final class ProcOptions {
 
 		private @Nullable String name;
 
+		private @Nullable Path javaHome;
+
 		private @Nullable Path javaExecutable;
 
 		private final List<String> jvmArguments = new ArrayList<>();
@@ -187,6 +228,19 @@ public final class ProcOptions {
 		 */
 		public Builder javaExecutable(Path javaExecutable) {
 			this.javaExecutable = javaExecutable;
+			this.javaHome = null;
+			return this;
+		}
+
+		/**
+		 * Set the Java installation whose {@code bin/java} runs the child. Defaults to
+		 * the running JVM's.
+		 * @param javaHome the installation, or {@code null} for the running JVM's
+		 * @return this builder
+		 */
+		public Builder javaHome(@Nullable Path javaHome) {
+			this.javaHome = javaHome;
+			this.javaExecutable = null;
 			return this;
 		}
 
@@ -207,6 +261,16 @@ public final class ProcOptions {
 		 */
 		public Builder jvmArguments(List<String> arguments) {
 			this.jvmArguments.addAll(arguments);
+			return this;
+		}
+
+		/**
+		 * Put JVM options before those added so far, so that those can override them.
+		 * @param arguments the options
+		 * @return this builder
+		 */
+		public Builder jvmArgumentsFirst(String... arguments) {
+			this.jvmArguments.addAll(0, List.of(arguments));
 			return this;
 		}
 
@@ -257,10 +321,10 @@ public final class ProcOptions {
 
 		/**
 		 * Set the child's working directory. Defaults to this process's.
-		 * @param directory the directory
+		 * @param directory the directory, or {@code null} for this process's
 		 * @return this builder
 		 */
-		public Builder workingDirectory(Path directory) {
+		public Builder workingDirectory(@Nullable Path directory) {
 			this.workingDirectory = directory;
 			return this;
 		}
@@ -291,10 +355,10 @@ public final class ProcOptions {
 
 		/**
 		 * Set how the child's command line is built. Defaults to this JVM's classpath.
-		 * @param launchMode the launch mode
+		 * @param launchMode the launch mode, or {@code null} for this JVM's classpath
 		 * @return this builder
 		 */
-		public Builder launchMode(LaunchMode launchMode) {
+		public Builder launchMode(@Nullable LaunchMode launchMode) {
 			this.launchMode = launchMode;
 			return this;
 		}

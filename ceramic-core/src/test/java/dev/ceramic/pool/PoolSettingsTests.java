@@ -1,20 +1,26 @@
 package dev.ceramic.pool;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import dev.ceramic.channel.ChanOptions;
+import dev.ceramic.process.ProcOptions;
 import dev.ceramic.test.pool.Calculator;
 import dev.ceramic.test.pool.CalculatorService;
 import dev.ceramic.test.pool.TestService;
 import dev.ceramic.test.pool.TestServiceImpl;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -114,6 +120,84 @@ class PoolSettingsTests {
 		assertThat(settings.serviceFactory()).isEqualTo(ReflectiveServiceFactory.class);
 		assertThat(settings.inheritEnvironment()).isTrue();
 		assertThat(settings.crashLoopThreshold()).isEqualTo(5);
+	}
+
+	@Test
+	void everyInvalidSettingIsNamedAtOnce() {
+		WorkerPoolSettings.Builder builder = WorkerPoolSettings.builder("several")
+			.maxWorkers(0)
+			.callTimeout(Duration.ZERO)
+			.maxFrameSize(4L * 1024 * 1024 * 1024);
+		assertThatExceptionOfType(InvalidSettingsException.class).isThrownBy(builder::build).satisfies((ex) -> {
+			assertThat(ex.pool()).isEqualTo("several");
+			assertThat(ex.violations()).extracting(InvalidSettingsException.Violation::setting)
+				.containsExactly("max-workers", "call-timeout", "max-frame-size");
+			assertThat(ex).hasMessage("Pool 'several': max-workers must be at least 1, but was 0; "
+					+ "call-timeout must be positive, but was PT0S; "
+					+ "max-frame-size must be at most 2147483647 bytes, but was 4294967296");
+		});
+	}
+
+	@Test
+	void aRuleThatMentionsAnotherSettingNamesItAsTheCallerAsks() {
+		assertThatExceptionOfType(InvalidSettingsException.class)
+			.isThrownBy(() -> WorkerPoolSettings.builder("names").minWorkers(3).maxWorkers(2).build())
+			.satisfies((ex) -> {
+				InvalidSettingsException.Violation violation = ex.violations().get(0);
+				assertThat(violation.setting()).isEqualTo("min-workers");
+				assertThat(violation.value()).isEqualTo(3);
+				assertThat(violation.rule()).isEqualTo("must not be greater than max-workers (2)");
+				assertThat(violation.rule((setting) -> "ceramic.pools.names." + setting))
+					.isEqualTo("must not be greater than ceramic.pools.names.max-workers (2)");
+			});
+	}
+
+	@Test
+	void settingsAreGroupedAndTheLaunchGroupCarriesThePoolsTimeouts(@TempDir Path directory) {
+		WorkerPoolSettings settings = WorkerPoolSettings.builder("grouped")
+			.minWorkers(2)
+			.maxWorkers(3)
+			.idleTimeout(Duration.ofMinutes(1))
+			.acquireTimeout(Duration.ofSeconds(1))
+			.maxQueuedCalls(7)
+			.maxCallsPerWorker(1000)
+			.maxWorkerMemory(1024)
+			.restartBackoff(Duration.ofMillis(5), Duration.ofSeconds(1))
+			.crashLoopThreshold(2)
+			.startupTimeout(Duration.ofSeconds(4))
+			.shutdownGrace(Duration.ofSeconds(2))
+			.jvmArguments(List.of("-Xmx64m"))
+			.systemProperties(Map.of("colour", "blue"))
+			.environment(Map.of("TZ", "UTC"))
+			.inheritEnvironment(false)
+			.workingDirectory(directory)
+			.build();
+		assertThat(settings.sizing()).isEqualTo(new WorkerPoolSettings.Sizing(2, 3, Duration.ofMinutes(1)));
+		assertThat(settings.queue()).isEqualTo(new WorkerPoolSettings.Queue(Duration.ofSeconds(1), 7));
+		assertThat(settings.recycling()).isEqualTo(new WorkerPoolSettings.Recycling(1000, 1024));
+		assertThat(settings.restarts())
+			.isEqualTo(new WorkerPoolSettings.Restarts(Duration.ofMillis(5), Duration.ofSeconds(1), 2));
+		ProcOptions launch = settings.launch();
+		assertThat(launch.name()).isEqualTo("grouped");
+		assertThat(launch.startupTimeout()).isEqualTo(Duration.ofSeconds(4));
+		assertThat(launch.closeGrace()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(launch.jvmArguments()).containsExactly("-Xmx64m");
+		assertThat(launch.systemProperties()).containsOnly(Map.entry("colour", "blue"));
+		assertThat(launch.environment()).containsOnly(Map.entry("TZ", "UTC"));
+		assertThat(launch.inheritEnvironment()).isFalse();
+		assertThat(launch.workingDirectory()).isEqualTo(directory);
+		assertThat(launch.javaExecutable()).isEqualTo(ProcOptions.currentJava());
+	}
+
+	@Test
+	void launchOptionsGivenWholeReplaceThoseGivenOneByOne() {
+		ProcOptions options = ProcOptions.builder().jvmArguments("-Xmx32m").name("ignored").build();
+		WorkerPoolSettings settings = WorkerPoolSettings.builder("whole")
+			.jvmArguments(List.of("-Xmx64m"))
+			.launch(options)
+			.build();
+		assertThat(settings.jvmArguments()).containsExactly("-Xmx32m");
+		assertThat(settings.launch().name()).isEqualTo("whole");
 	}
 
 	@Test

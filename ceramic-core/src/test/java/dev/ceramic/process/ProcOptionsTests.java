@@ -190,4 +190,41 @@ class ProcOptionsTests {
 		return parent.containsKey("PATH") ? "PATH" : new TreeSet<>(parent.keySet()).first();
 	}
 
+	@Test
+	void optionsCopiedIntoABuilderBuildTheSameOptions(@TempDir Path directory) {
+		ProcOptions options = ProcOptions.builder()
+			.name("copied")
+			.javaHome(Path.of(System.getProperty("java.home")))
+			.jvmArguments("-Xmx48m")
+			.systemProperty("colour", "blue")
+			.inheritEnvironment(false)
+			.environment("TZ", "UTC")
+			.removeEnvironment("HOME")
+			.workingDirectory(directory)
+			.startupTimeout(Duration.ofSeconds(3))
+			.closeGrace(Duration.ofSeconds(1))
+			.startupCache(false)
+			.build();
+		assertThat(options.toBuilder().build()).usingRecursiveComparison().isEqualTo(options);
+		assertThat(options.javaHome()).isEqualTo(Path.of(System.getProperty("java.home")));
+		assertThat(options.javaExecutable()).isEqualTo(ProcOptions.currentJava());
+	}
+
+	@Test
+	void jvmArgumentsFirstGoBeforeThoseAddedSoFar() {
+		ProcOptions options = ProcOptions.builder()
+			.jvmArguments("-Xmx48m")
+			.jvmArgumentsFirst("-Xss1m", "-Xms8m")
+			.build();
+		assertThat(options.jvmArguments()).containsExactly("-Xss1m", "-Xms8m", "-Xmx48m");
+	}
+
+	@Test
+	void anExplicitExecutableReplacesAJavaHome() {
+		Path java = ProcOptions.currentJava();
+		ProcOptions options = ProcOptions.builder().javaHome(Path.of("/no/such/jdk")).javaExecutable(java).build();
+		assertThat(options.javaHome()).isNull();
+		assertThat(options.javaExecutable()).isEqualTo(java);
+	}
+
 }

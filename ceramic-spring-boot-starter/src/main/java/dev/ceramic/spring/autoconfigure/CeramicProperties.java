@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * <p>
  * The class validates itself: each pool's settings, merged with {@code ceramic.defaults},
- * are checked at start-up, and every message names the key to change.
+ * are checked at start-up by ceramic's core, and every message names the key to change.
  */
 @Validated
 @ConfigurationProperties("ceramic")
@@ -96,10 +96,10 @@ public class CeramicProperties implements Validator {
 	@Override
 	public void validate(Object target, Errors errors) {
 		CeramicProperties properties = (CeramicProperties) target;
-		PoolValidator.validate("defaults", "ceramic.defaults",
+		PoolValidator.validate("defaults", "ceramic.defaults", "defaults",
 				properties.defaults.inheritFrom(PoolProperties.builtInDefaults()), errors);
 		properties.pools.keySet()
-			.forEach((name) -> PoolValidator.validate("pools[" + name + "]", "ceramic.pools." + name,
+			.forEach((name) -> PoolValidator.validate("pools[" + name + "]", "ceramic.pools." + name, name,
 					properties.effective(name), errors));
 	}
 

@@ -9,12 +9,13 @@ import java.util.Map;
 
 import dev.ceramic.pool.WorkerPoolSettings;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of one worker pool, under {@code ceramic.pools.<name>}, or of all pools, under
  * {@code ceramic.defaults}. A setting a pool leaves unset is inherited from
- * {@code ceramic.defaults}, and from the built-in default when that is unset too. Maps
+ * {@code ceramic.defaults}, and from ceramic core's default when that is unset too. Maps
  * are merged key by key; lists are replaced.
  */
 public class PoolProperties {
@@ -112,27 +113,32 @@ public class PoolProperties {
 	private @Nullable Integer maxNestingDepth;
 
 	/**
-	 * Return the built-in defaults, which {@code ceramic.defaults} overrides.
+	 * Return the built-in defaults, which {@code ceramic.defaults} overrides: those of
+	 * ceramic's core, read from a settings builder that was given nothing.
 	 * @return the built-in defaults
 	 */
 	static PoolProperties builtInDefaults() {
+		WorkerPoolSettings core = WorkerPoolSettings.builder("defaults").build();
 		PoolProperties defaults = new PoolProperties();
-		defaults.minWorkers = 1;
-		defaults.maxWorkers = 4;
-		defaults.acquireTimeout = Duration.ofSeconds(5);
-		defaults.maxQueuedCalls = 100;
-		defaults.callTimeout = Duration.ofSeconds(30);
-		defaults.maxCallsPerWorker = 0L;
-		defaults.idleTimeout = Duration.ofMinutes(5);
-		defaults.maxWorkerMemory = DataSize.ofBytes(0);
-		defaults.startupTimeout = Duration.ofSeconds(30);
-		defaults.shutdownGrace = Duration.ofSeconds(10);
-		defaults.jvmArgs = List.of();
-		defaults.systemProperties = Map.of();
-		defaults.environment = Map.of();
-		defaults.inheritEnvironment = true;
-		defaults.maxFrameSize = DataSize.ofMegabytes(64);
-		defaults.maxNestingDepth = 64;
+		PropertyMapper map = PropertyMapper.get();
+		map.from(core::minWorkers).to(defaults::setMinWorkers);
+		map.from(core::maxWorkers).to(defaults::setMaxWorkers);
+		map.from(core::acquireTimeout).to(defaults::setAcquireTimeout);
+		map.from(core::maxQueuedCalls).to(defaults::setMaxQueuedCalls);
+		map.from(core::callTimeout).to(defaults::setCallTimeout);
+		map.from(core::maxCallsPerWorker).to(defaults::setMaxCallsPerWorker);
+		map.from(core::idleTimeout).to(defaults::setIdleTimeout);
+		map.from(core::maxWorkerMemory).as(DataSize::ofBytes).to(defaults::setMaxWorkerMemory);
+		map.from(core::startupTimeout).to(defaults::setStartupTimeout);
+		map.from(core::shutdownGrace).to(defaults::setShutdownGrace);
+		map.from(core::jvmArguments).to(defaults::setJvmArgs);
+		map.from(core::javaHome).to(defaults::setJavaHome);
+		map.from(core::systemProperties).to(defaults::setSystemProperties);
+		map.from(core::environment).to(defaults::setEnvironment);
+		map.from(core::inheritEnvironment).to(defaults::setInheritEnvironment);
+		map.from(core::workingDirectory).to(defaults::setWorkingDirectory);
+		map.from(core::maxFrameSize).as(DataSize::ofBytes).to(defaults::setMaxFrameSize);
+		map.from(core::maxNestingDepth).to(defaults::setMaxNestingDepth);
 		return defaults;
 	}
 
@@ -165,31 +171,33 @@ public class PoolProperties {
 	}
 
 	/**
-	 * Build the core settings from fully merged properties.
+	 * Map these properties onto core settings; a property left unset keeps core's
+	 * default. Core checks the values when the caller builds the settings.
 	 * @param name the pool's name
 	 * @return the settings builder, for the caller to add to
-	 * @throws IllegalArgumentException naming the first invalid setting
 	 */
 	WorkerPoolSettings.Builder toSettings(String name) {
-		return WorkerPoolSettings.builder(name)
-			.minWorkers(this.minWorkers)
-			.maxWorkers(this.maxWorkers)
-			.acquireTimeout(this.acquireTimeout)
-			.maxQueuedCalls(this.maxQueuedCalls)
-			.callTimeout(this.callTimeout)
-			.maxCallsPerWorker(this.maxCallsPerWorker)
-			.idleTimeout(this.idleTimeout)
-			.maxWorkerMemory(this.maxWorkerMemory.toBytes())
-			.startupTimeout(this.startupTimeout)
-			.shutdownGrace(this.shutdownGrace)
-			.jvmArguments(this.jvmArgs)
-			.javaHome(this.javaHome)
-			.systemProperties(this.systemProperties)
-			.environment(this.environment)
-			.inheritEnvironment(this.inheritEnvironment)
-			.workingDirectory(this.workingDirectory)
-			.maxFrameSize((int) Math.min(Integer.MAX_VALUE, this.maxFrameSize.toBytes()))
-			.maxNestingDepth(this.maxNestingDepth);
+		WorkerPoolSettings.Builder builder = WorkerPoolSettings.builder(name);
+		PropertyMapper map = PropertyMapper.get();
+		map.from(this.minWorkers).to(builder::minWorkers);
+		map.from(this.maxWorkers).to(builder::maxWorkers);
+		map.from(this.acquireTimeout).to(builder::acquireTimeout);
+		map.from(this.maxQueuedCalls).to(builder::maxQueuedCalls);
+		map.from(this.callTimeout).to(builder::callTimeout);
+		map.from(this.maxCallsPerWorker).to(builder::maxCallsPerWorker);
+		map.from(this.idleTimeout).to(builder::idleTimeout);
+		map.from(this.maxWorkerMemory).as(DataSize::toBytes).to(builder::maxWorkerMemory);
+		map.from(this.startupTimeout).to(builder::startupTimeout);
+		map.from(this.shutdownGrace).to(builder::shutdownGrace);
+		map.from(this.jvmArgs).to(builder::jvmArguments);
+		map.from(this.javaHome).to(builder::javaHome);
+		map.from(this.systemProperties).to(builder::systemProperties);
+		map.from(this.environment).to(builder::environment);
+		map.from(this.inheritEnvironment).to(builder::inheritEnvironment);
+		map.from(this.workingDirectory).to(builder::workingDirectory);
+		map.from(this.maxFrameSize).as(DataSize::toBytes).to(builder::maxFrameSize);
+		map.from(this.maxNestingDepth).to(builder::maxNestingDepth);
+		return builder;
 	}
 
 	private static <T> @Nullable T pick(@Nullable T value, @Nullable T fallback) {

@@ -1,82 +1,105 @@
 package dev.ceramic.spring.autoconfigure;
 
-import java.time.Duration;
+import java.beans.PropertyDescriptor;
+import java.nio.file.Path;
+import java.util.Map;
 
+import dev.ceramic.pool.InvalidSettingsException;
+import dev.ceramic.pool.InvalidSettingsException.Violation;
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.unit.DataSize;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.validation.Errors;
 
 /**
- * Checks one pool's merged settings, with messages that name the {@code ceramic.*} key.
+ * Checks one pool's merged settings by asking ceramic's core to build them, and reports
+ * each rule they break as an error that names the {@code ceramic.*} key. Only what core
+ * cannot know is checked here: that the paths exist on this machine.
  */
 final class PoolValidator {
+
+	/**
+	 * Rules the starter states in its properties' own terms: a count's lower bound as a
+	 * number, and a data size's range in data-size units.
+	 */
+	private static final Map<String, String> RULES_IN_PROPERTY_TERMS = Map.ofEntries(
+			Map.entry("min-workers must not be negative", "must be at least 0"),
+			Map.entry("max-queued-calls must not be negative", "must be at least 0"),
+			Map.entry("max-frame-size must be at least 1024 bytes", "must be between 1KB and 2GB"),
+			Map.entry("max-frame-size must be at most " + Integer.MAX_VALUE + " bytes", "must be between 1KB and 2GB"));
 
 	private PoolValidator() {
 	}
 
-	static void validate(String path, String prefix, PoolProperties pool, Errors errors) {
-		Check check = new Check(path, prefix, errors);
-		check.atLeast("minWorkers", "min-workers", pool.getMinWorkers(), 0);
-		check.atLeast("maxWorkers", "max-workers", pool.getMaxWorkers(), 1);
-		if (pool.getMinWorkers() != null && pool.getMaxWorkers() != null
-				&& pool.getMinWorkers() > pool.getMaxWorkers()) {
-			check.reject("minWorkers", "min-workers", pool.getMinWorkers(),
-					"must not be greater than " + prefix + ".max-workers (" + pool.getMaxWorkers() + ")");
+	/**
+	 * Check a pool's settings.
+	 * @param path the path of the pool's properties in {@link CeramicProperties}, such as
+	 * {@code pools[docs]}
+	 * @param prefix the pool's configuration prefix, such as {@code ceramic.pools.docs}
+	 * @param name the pool's name
+	 * @param pool the pool's settings, merged with the defaults
+	 * @param errors where to report each broken rule
+	 */
+	static void validate(String path, String prefix, String name, PoolProperties pool, Errors errors) {
+		Reporter reporter = new Reporter(path, prefix, new BeanWrapperImpl(pool), errors);
+		try {
+			pool.toSettings(name).build();
 		}
-		check.notNegative("acquireTimeout", "acquire-timeout", pool.getAcquireTimeout());
-		check.atLeast("maxQueuedCalls", "max-queued-calls", pool.getMaxQueuedCalls(), 0);
-		check.positive("callTimeout", "call-timeout", pool.getCallTimeout());
-		if (pool.getMaxCallsPerWorker() != null && pool.getMaxCallsPerWorker() < 0) {
-			check.reject("maxCallsPerWorker", "max-calls-per-worker", pool.getMaxCallsPerWorker(),
-					"must not be negative (0 means no limit)");
+		catch (InvalidSettingsException ex) {
+			ex.violations().forEach(reporter::report);
 		}
-		check.positive("idleTimeout", "idle-timeout", pool.getIdleTimeout());
-		check.notNegative("maxWorkerMemory", "max-worker-memory", pool.getMaxWorkerMemory());
-		check.positive("startupTimeout", "startup-timeout", pool.getStartupTimeout());
-		check.notNegative("shutdownGrace", "shutdown-grace", pool.getShutdownGrace());
-		DataSize frame = pool.getMaxFrameSize();
-		if (frame != null && (frame.toBytes() < 1024 || frame.toBytes() > Integer.MAX_VALUE)) {
-			check.reject("maxFrameSize", "max-frame-size", frame, "must be between 1KB and 2GB");
+		Path javaHome = pool.getJavaHome();
+		if (javaHome != null && !javaHome.resolve("bin").resolve("java").toFile().canExecute()) {
+			reporter.reject("java-home", "has no executable bin/java; point it at a JDK or JRE installation", javaHome);
 		}
-		check.atLeast("maxNestingDepth", "max-nesting-depth", pool.getMaxNestingDepth(), 1);
-		if (pool.getJavaHome() != null && !pool.getJavaHome().resolve("bin").resolve("java").toFile().canExecute()) {
-			check.reject("javaHome", "java-home", pool.getJavaHome(),
-					"has no executable bin/java; point it at a JDK or JRE installation");
-		}
-		if (pool.getWorkingDirectory() != null && !pool.getWorkingDirectory().toFile().isDirectory()) {
-			check.reject("workingDirectory", "working-directory", pool.getWorkingDirectory(), "is not a directory");
+		Path workingDirectory = pool.getWorkingDirectory();
+		if (workingDirectory != null && !workingDirectory.toFile().isDirectory()) {
+			reporter.reject("working-directory", "is not a directory", workingDirectory);
 		}
 	}
 
-	private record Check(String path, String prefix, Errors errors) {
+	private record Reporter(String path, String prefix, BeanWrapper pool, Errors errors) {
 
-		void atLeast(String field, String key, @Nullable Integer value, int minimum) {
-			if (value != null && value < minimum) {
-				reject(field, key, value, "must be at least " + minimum);
+		/**
+		 * Report a rule core found broken, with the value as bound (so a data size reads
+		 * {@code 512B}, not 512).
+		 */
+		void report(Violation violation) {
+			String setting = violation.setting();
+			String rule = RULES_IN_PROPERTY_TERMS.getOrDefault(setting + " " + violation.rule(),
+					violation.rule(this::key));
+			String property = propertyOf(setting);
+			Object value = (property != null) ? this.pool.getPropertyValue(property) : violation.value();
+			reject(setting, rule, value);
+		}
+
+		void reject(String setting, String rule, @Nullable Object value) {
+			String message = key(setting) + " " + rule + ", but was " + value;
+			String property = propertyOf(setting);
+			if (property != null) {
+				this.errors.rejectValue(this.path + "." + property, "ceramic.invalid", message);
+			}
+			else {
+				this.errors.reject("ceramic.invalid", message);
 			}
 		}
 
-		void positive(String field, String key, @Nullable Duration value) {
-			if (value != null && (value.isZero() || value.isNegative())) {
-				reject(field, key, value, "must be positive");
-			}
+		private String key(String setting) {
+			return this.prefix + "." + setting;
 		}
 
-		void notNegative(String field, String key, @Nullable Duration value) {
-			if (value != null && value.isNegative()) {
-				reject(field, key, value, "must not be negative");
+		/**
+		 * The bean property bound from a key under the pool's prefix, if there is one.
+		 */
+		private @Nullable String propertyOf(String setting) {
+			for (PropertyDescriptor descriptor : this.pool.getPropertyDescriptors()) {
+				if (this.pool.isWritableProperty(descriptor.getName())
+						&& DataObjectPropertyName.toDashedForm(descriptor.getName()).equals(setting)) {
+					return descriptor.getName();
+				}
 			}
-		}
-
-		void notNegative(String field, String key, @Nullable DataSize value) {
-			if (value != null && value.isNegative()) {
-				reject(field, key, value, "must not be negative (0 means no limit)");
-			}
-		}
-
-		void reject(String field, String key, Object value, String rule) {
-			this.errors.rejectValue(this.path + "." + field, "ceramic.invalid",
-					this.prefix + "." + key + " " + rule + ", but was " + value);
+			return null;
 		}
 
 	}

@@ -3,16 +3,20 @@ package dev.ceramic.spring.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.ceramic.pool.WorkerPoolSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -22,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for the configuration metadata that spring-boot-configuration-processor generates
  * from {@link CeramicProperties} and {@link PoolProperties}, merged with
  * {@code additional-spring-configuration-metadata.json}, which IDEs read to complete
- * {@code ceramic.*}.
+ * {@code ceramic.*}. Its defaults must be core's, so that they cannot drift apart.
  */
 class ConfigurationMetadataTests {
 
@@ -81,16 +85,9 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyDocumentedDefaultIsTheBuiltInDefault() {
-		Map<String, Object> documented = new LinkedHashMap<>();
-		properties.forEach((name, property) -> {
-			if (name.startsWith("ceramic.defaults.") && property.has("defaultValue")) {
-				documented.put(name, property.get("defaultValue").asString());
-			}
-		});
+		Map<String, Object> documented = documentedDefaults();
 		assertThat(documented).hasSizeGreaterThanOrEqualTo(13);
-		PoolProperties bound = new Binder(new MapConfigurationPropertySource(documented))
-			.bind("ceramic.defaults", PoolProperties.class)
-			.get();
+		PoolProperties bound = bind(documented);
 		List<String> fields = documented.keySet()
 			.stream()
 			.map((name) -> toCamelCase(name.substring("ceramic.defaults.".length())))
@@ -98,6 +95,38 @@ class ConfigurationMetadataTests {
 		assertThat(bound).usingRecursiveComparison()
 			.comparingOnlyFields(fields.toArray(String[]::new))
 			.isEqualTo(PoolProperties.builtInDefaults());
+	}
+
+	@Test
+	void documentedDefaultsBuildCoresDefaultSettings() {
+		WorkerPoolSettings documented = bind(documentedDefaults()).toSettings("pool").build();
+		assertThat(documented).usingRecursiveComparison().isEqualTo(WorkerPoolSettings.builder("pool").build());
+	}
+
+	@Test
+	void everyBuiltInDefaultWithAValueIsDocumented() {
+		BeanWrapper defaults = new BeanWrapperImpl(PoolProperties.builtInDefaults());
+		for (String name : POOL_PROPERTIES) {
+			Object value = defaults.getPropertyValue(toCamelCase(name));
+			boolean empty = value == null || (value instanceof Collection<?> c && c.isEmpty())
+					|| (value instanceof Map<?, ?> m && m.isEmpty());
+			assertThat(properties.get("ceramic.defaults." + name).has("defaultValue")).as(name).isEqualTo(!empty);
+		}
+	}
+
+	private static Map<String, Object> documentedDefaults() {
+		Map<String, Object> documented = new LinkedHashMap<>();
+		properties.forEach((name, property) -> {
+			if (name.startsWith("ceramic.defaults.") && property.has("defaultValue")) {
+				documented.put(name, property.get("defaultValue").asString());
+			}
+		});
+		return documented;
+	}
+
+	private static PoolProperties bind(Map<String, Object> documented) {
+		return new Binder(new MapConfigurationPropertySource(documented)).bind("ceramic.defaults", PoolProperties.class)
+			.get();
 	}
 
 	private static String description(String name) {
