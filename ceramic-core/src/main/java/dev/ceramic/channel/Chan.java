@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -958,10 +959,10 @@ public final class Chan implements AutoCloseable {
 		// A fresh exception for each caller, so that its stack trace shows the caller's
 		// call.
 		if (reason instanceof PeerGoneException) {
-			throw new PeerGoneException(reason.getMessage(), reason);
+			throw new PeerGoneException(Objects.requireNonNull(reason.getMessage()), reason);
 		}
 		if (reason instanceof ChannelClosedException closed) {
-			throw new ChannelClosedException(closed.reason(), reason.getMessage(), reason);
+			throw new ChannelClosedException(closed.reason(), Objects.requireNonNull(reason.getMessage()), reason);
 		}
 		throw new ChannelClosedException(ChannelClosedException.Reason.BROKEN,
 				"The channel is closed because it broke: " + reason.getMessage(), reason);
@@ -1081,7 +1082,7 @@ public final class Chan implements AutoCloseable {
 
 	private static ChannelException failureOf(IOException ex, String operation) {
 		if (ex instanceof StandardInputSocket.TakeoverFailedException) {
-			return new ChannelException(ex.getMessage(), ex);
+			return new ChannelException(Objects.requireNonNull(ex.getMessage()), ex);
 		}
 		return new PeerGoneException("The peer is gone: " + operation + " the channel failed (" + ex.getMessage() + ")",
 				ex);

@@ -1,5 +1,7 @@
 package dev.ceramic.pool;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The call was not run: no worker became free in time, the queue of waiting calls was
  * full, the pool has failed because its workers cannot start, or the pool is shut down.
@@ -11,7 +13,7 @@ public class CallRejectedException extends CeramicException {
 
 	private final Reason reason;
 
-	public CallRejectedException(String poolName, Reason reason, String message, Throwable cause) {
+	public CallRejectedException(String poolName, Reason reason, String message, @Nullable Throwable cause) {
 		super(poolName, 0, message, cause);
 		this.reason = reason;
 	}

@@ -2,6 +2,8 @@ package dev.ceramic.pool;
 
 import java.util.OptionalLong;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base class of the exceptions a caller of an out-of-process service sees for failures of
  * the isolation itself (as opposed to exceptions thrown by the service, which come back
@@ -16,7 +18,7 @@ public abstract class CeramicException extends RuntimeException {
 
 	private final long workerPid;
 
-	protected CeramicException(String poolName, long workerPid, String message, Throwable cause) {
+	protected CeramicException(String poolName, long workerPid, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.poolName = poolName;
 		this.workerPid = workerPid;

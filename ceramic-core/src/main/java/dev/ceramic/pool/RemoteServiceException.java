@@ -1,5 +1,7 @@
 package dev.ceramic.pool;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The service implementation threw an exception whose type the caller does not get back
  * as itself (it is not declared by the method and is not a standard JDK runtime
@@ -14,7 +16,7 @@ public class RemoteServiceException extends CeramicException {
 	private final String remoteClassName;
 
 	public RemoteServiceException(String poolName, long workerPid, String remoteClassName, String message,
-			Throwable cause) {
+			@Nullable Throwable cause) {
 		super(poolName, workerPid, message, cause);
 		this.remoteClassName = remoteClassName;
 	}

@@ -1,5 +1,7 @@
 package dev.ceramic.pool;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A worker could not start: its JVM failed to launch or exited during start-up, its
  * services could not be made, or it did not greet the application within
@@ -11,7 +13,7 @@ public class WorkerStartException extends CeramicException {
 
 	private static final long serialVersionUID = 1L;
 
-	public WorkerStartException(String poolName, long workerPid, String message, Throwable cause) {
+	public WorkerStartException(String poolName, long workerPid, String message, @Nullable Throwable cause) {
 		super(poolName, workerPid, message, cause);
 	}
 

@@ -170,6 +170,7 @@ public class PoolProperties {
 	 * @return the settings builder, for the caller to add to
 	 * @throws IllegalArgumentException naming the first invalid setting
 	 */
+	@SuppressWarnings("NullAway") // merged with the built-in defaults, which set them all
 	WorkerPoolSettings.Builder toSettings(String name) {
 		return WorkerPoolSettings.builder(name)
 			.minWorkers(this.minWorkers)
