@@ -1,5 +1,7 @@
 package dev.ceramic;
 
+import java.util.Objects;
+
 /**
  * Root of every exception ceramic throws: a channel that failed, a child process that did
  * not start, or a call into a worker pool that could not be served. Catch it to handle
@@ -17,6 +19,15 @@ public abstract class CeramicException extends RuntimeException {
 
 	protected CeramicException(String message, Throwable cause) {
 		super(message, cause);
+	}
+
+	/**
+	 * Return the message, which every ceramic exception has.
+	 * @return the message
+	 */
+	@Override
+	public String getMessage() {
+		return Objects.requireNonNull(super.getMessage());
 	}
 
 }

@@ -500,7 +500,7 @@ final class Rendezvous {
 
 	private static ChannelException failureOf(IOException ex, String operation) {
 		if (ex instanceof StandardInputSocket.TakeoverFailedException) {
-			return new ChannelSetupException(ex.getMessage(), ex);
+			return new ChannelSetupException(String.valueOf(ex.getMessage()), ex);
 		}
 		return new ChannelClosedException(ChannelClosedException.Reason.PEER_GONE,
 				"The peer is gone: " + operation + " the channel failed (" + ex.getMessage() + ")", ex);

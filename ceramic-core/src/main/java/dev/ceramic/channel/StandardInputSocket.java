@@ -149,7 +149,7 @@ final class StandardInputSocket implements ChannelSocket {
 
 		private static final long serialVersionUID = 1L;
 
-		TakeoverFailedException(Throwable cause) {
+		TakeoverFailedException(@Nullable Throwable cause) {
 			super("junixsocket could not take over this child's channel on standard input (" + cause
 					+ "), so timeouts, descriptor passing and close cannot work; is junixsocket's native library loadable here?",
 					cause);

@@ -3,6 +3,7 @@ package dev.ceramic.pool;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.ceramic.pool.internal.MethodTable;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ final class ServiceInvocationHandler implements InvocationHandler {
 		}
 		if (method.getDeclaringClass() == Object.class) {
 			return switch (method.getName()) {
-				case "equals" -> proxy == arguments[0];
+				case "equals" -> proxy == Objects.requireNonNull(arguments)[0];
 				case "hashCode" -> System.identityHashCode(proxy);
 				case "toString" ->
 					"ceramic proxy for " + this.serviceInterface.getName() + " in pool '" + this.poolName + "'";

@@ -248,11 +248,11 @@ public final class Protocol {
 	 * @throws IllegalArgumentException naming the parameter that cannot be encoded
 	 */
 	public static byte[][] encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec) {
-		int count = (arguments != null) ? arguments.length : 0;
-		byte[][] encoded = new byte[count][];
-		for (int i = 0; i < count; i++) {
+		Object[] values = (arguments != null) ? arguments : new Object[0];
+		byte[][] encoded = new byte[values.length][];
+		for (int i = 0; i < values.length; i++) {
 			try {
-				encoded[i] = codec.encode(arguments[i], entry.parameterTypes()[i]);
+				encoded[i] = codec.encode(values[i], entry.parameterTypes()[i]);
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package dev.ceramic.spring.autoconfigure;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.ceramic.spring.OutOfProcessScan;
@@ -49,8 +50,8 @@ public final class OutOfProcessScanPackages {
 
 		@Override
 		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-			AnnotationAttributes attributes = AnnotationAttributes
-				.fromMap(metadata.getAnnotationAttributes(OutOfProcessScan.class.getName()));
+			AnnotationAttributes attributes = Objects.requireNonNull(
+					AnnotationAttributes.fromMap(metadata.getAnnotationAttributes(OutOfProcessScan.class.getName())));
 			Set<String> packages = new LinkedHashSet<>(List.of(attributes.getStringArray("basePackages")));
 			for (Class<?> type : attributes.getClassArray("basePackageClasses")) {
 				packages.add(type.getPackageName());

@@ -1,6 +1,5 @@
 package dev.ceramic.spring.autoconfigure;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.FactoryBean;
@@ -16,7 +15,9 @@ class OutOfProcessServiceFactoryBean<T> implements FactoryBean<T>, BeanFactoryAw
 
 	private final String pool;
 
-	private @Nullable BeanFactory beanFactory;
+	// Set through BeanFactoryAware, which the container calls before getObject.
+	@SuppressWarnings("NullAway.Init")
+	private BeanFactory beanFactory;
 
 	OutOfProcessServiceFactoryBean(Class<T> serviceInterface, String pool) {
 		this.serviceInterface = serviceInterface;

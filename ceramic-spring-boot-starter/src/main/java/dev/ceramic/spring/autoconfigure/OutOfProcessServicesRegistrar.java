@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.ceramic.spring.OutOfProcess;
@@ -48,11 +49,14 @@ class OutOfProcessServicesRegistrar
 
 	private static final Logger logger = LoggerFactory.getLogger(OutOfProcessServicesRegistrar.class);
 
-	private @Nullable Environment environment;
+	// Set through the Aware callbacks, which the container calls before registering.
+	@SuppressWarnings("NullAway.Init")
+	private Environment environment;
 
 	private @Nullable ResourceLoader resourceLoader;
 
-	private @Nullable BeanFactory beanFactory;
+	@SuppressWarnings("NullAway.Init")
+	private BeanFactory beanFactory;
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -76,8 +80,8 @@ class OutOfProcessServicesRegistrar
 		List<OutOfProcessService> services = new ArrayList<>();
 		for (AnnotationMetadata candidate : scan()) {
 			List<String> interfaces = serviceInterfaces(candidate, readers);
-			AnnotationAttributes attributes = AnnotationAttributes
-				.fromMap(candidate.getAnnotationAttributes(OutOfProcess.class.getName(), true));
+			AnnotationAttributes attributes = Objects.requireNonNull(AnnotationAttributes
+				.fromMap(candidate.getAnnotationAttributes(OutOfProcess.class.getName(), true)));
 			String pool = attributes.getString("pool");
 			List<String> configurations = List.of(attributes.getStringArray("configuration"));
 			check(candidate, interfaces, pool);
