@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.AFSocketCapability;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class Platform {
 
 	private static final Map<Capability, Boolean> detected = new ConcurrentHashMap<>();
+
+	/** Names of the standard signals, by their numbers on Linux. */
+	private static final @Nullable String[] SIGNALS = { null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
+			"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
+			"SIGTERM" };
 
 	private Platform() {
 	}
@@ -109,6 +115,18 @@ public final class Platform {
 			// The process is gone.
 		}
 		return -1;
+	}
+
+	/**
+	 * Return the name of a signal. Numbers are Linux's; elsewhere a few of them name
+	 * other signals (macOS's SIGBUS is 10, Linux's SIGUSR1).
+	 * @param signal the signal number, from 1
+	 * @return the name, such as {@code SIGSEGV}, or "signal N" for one without a name
+	 * here
+	 */
+	public static String signalName(int signal) {
+		String name = (signal > 0 && signal < SIGNALS.length) ? SIGNALS[signal] : null;
+		return (name != null) ? name : "signal " + signal;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.ceramic.process;
 
+import dev.ceramic.platform.Platform;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,10 +8,6 @@ import org.jspecify.annotations.Nullable;
  * {@code n} as status {@code 128 + n}, the shell's convention.
  */
 public final class ExitStatus {
-
-	private static final @Nullable String[] SIGNALS = { null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-			"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-			"SIGTERM" };
 
 	private ExitStatus() {
 	}
@@ -25,7 +22,7 @@ public final class ExitStatus {
 		if (signal <= 0 || signal > 64) {
 			return null;
 		}
-		return (signal < SIGNALS.length) ? SIGNALS[signal] : "signal " + signal;
+		return Platform.signalName(signal);
 	}
 
 	/**
