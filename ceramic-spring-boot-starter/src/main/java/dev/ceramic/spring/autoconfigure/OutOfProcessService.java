@@ -12,7 +12,6 @@ import java.util.List;
  * @param pool the pool's name
  * @param configurations the configuration class names
  */
-public record OutOfProcessService(String serviceInterface, String implementation, String pool,
-		List<String> configurations) {
+record OutOfProcessService(String serviceInterface, String implementation, String pool, List<String> configurations) {
 
 }

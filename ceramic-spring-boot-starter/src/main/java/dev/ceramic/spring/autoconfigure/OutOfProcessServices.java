@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param services the services
  */
-public record OutOfProcessServices(List<OutOfProcessService> services) {
+record OutOfProcessServices(List<OutOfProcessService> services) {
 
 	static final String BEAN_NAME = OutOfProcessServices.class.getName();
 
