@@ -109,7 +109,7 @@ final class CallDispatch {
 				// The worker died idle before the pool heard of it, and the call never
 				// ran: give it to another worker, as if the death had been noticed first.
 				this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.crash().getMessage());
-				if (attempt > this.settings.maxWorkers()) {
+				if (attempt > this.settings.sizing().maxWorkers()) {
 					throw ex.crash();
 				}
 			}

@@ -38,7 +38,7 @@ final class HouseKeeping implements Runnable {
 	 * @return the period in milliseconds
 	 */
 	static long periodMillis(WorkerPoolSettings settings) {
-		return Math.max(50, Math.min(1000, settings.idleTimeout().toMillis() / 2));
+		return Math.max(50, Math.min(1000, settings.sizing().idleTimeout().toMillis() / 2));
 	}
 
 	/**
@@ -48,7 +48,7 @@ final class HouseKeeping implements Runnable {
 	 * @return whether to recycle it
 	 */
 	static boolean overMemory(WorkerPoolSettings settings, Worker worker) {
-		long max = settings.maxWorkerMemory();
+		long max = settings.recycling().maxWorkerMemory();
 		return max > 0 && worker.residentMemory() > max;
 	}
 
@@ -67,13 +67,13 @@ final class HouseKeeping implements Runnable {
 				Iterator<Worker> leastRecentlyUsed = roster.idle.descendingIterator();
 				while (leastRecentlyUsed.hasNext()) {
 					Worker worker = leastRecentlyUsed.next();
-					if (roster.workers.size() > this.settings.minWorkers()
-							&& now - worker.lastUsedNanos() > this.settings.idleTimeout().toNanos()) {
+					if (roster.workers.size() > this.settings.sizing().minWorkers()
+							&& now - worker.lastUsedNanos() > this.settings.sizing().idleTimeout().toNanos()) {
 						leastRecentlyUsed.remove();
 						roster.workers.remove(worker);
 						stopped.add(worker);
 					}
-					else if (this.settings.maxWorkerMemory() > 0) {
+					else if (this.settings.recycling().maxWorkerMemory() > 0) {
 						memoryCandidates.add(worker);
 					}
 				}

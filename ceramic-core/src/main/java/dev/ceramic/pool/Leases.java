@@ -37,7 +37,7 @@ final class Leases {
 	 * @throws CallTimeoutException if the thread was interrupted while waiting
 	 */
 	Worker lease() {
-		long deadline = System.nanoTime() + this.settings.acquireTimeout().toNanos();
+		long deadline = System.nanoTime() + this.settings.queue().acquireTimeout().toNanos();
 		Roster roster = this.roster;
 		roster.lock.lock();
 		try {
@@ -67,11 +67,11 @@ final class Leases {
 					worker.setBusy(true);
 					return worker;
 				}
-				if (roster.workers.size() + roster.starting < this.settings.maxWorkers()
+				if (roster.workers.size() + roster.starting < this.settings.sizing().maxWorkers()
 						&& roster.starting <= roster.waiting) {
 					this.supervisor.startWorker();
 				}
-				if (roster.waiting >= this.settings.maxQueuedCalls()) {
+				if (roster.waiting >= this.settings.queue().maxQueuedCalls()) {
 					throw new CallRejectedException(name(), CallRejectedException.Reason.QUEUE_FULL,
 							"Pool '" + name() + "' is saturated: all " + roster.workers.size()
 									+ " workers are busy and " + roster.waiting
@@ -83,8 +83,9 @@ final class Leases {
 				if (remaining <= 0) {
 					throw new CallRejectedException(name(), CallRejectedException.Reason.ACQUIRE_TIMEOUT,
 							"Pool '" + name() + "' had no free worker within the acquire-timeout of "
-									+ this.settings.acquireTimeout() + " (" + roster.workers.size() + " workers, "
-									+ roster.starting + " starting, max-workers " + this.settings.maxWorkers()
+									+ this.settings.queue().acquireTimeout() + " (" + roster.workers.size()
+									+ " workers, " + roster.starting + " starting, max-workers "
+									+ this.settings.sizing().maxWorkers()
 									+ "); raise max-workers or acquire-timeout if this load is expected",
 							null);
 				}
@@ -96,7 +97,7 @@ final class Leases {
 					Thread.currentThread().interrupt();
 					throw new CallTimeoutException(name(), 0,
 							"Interrupted while waiting for a worker of pool '" + name() + "'; nothing was sent",
-							this.settings.acquireTimeout());
+							this.settings.queue().acquireTimeout());
 				}
 				finally {
 					roster.waiting--;
@@ -115,7 +116,7 @@ final class Leases {
 	 */
 	void release(Worker worker) {
 		String reason = worker.dueForRecycling() ? "after " + worker.callsServed() + " calls"
-				: (this.settings.maxWorkerMemory() > 0 && worker.memoryCheckDue()
+				: (this.settings.recycling().maxWorkerMemory() > 0 && worker.memoryCheckDue()
 						&& HouseKeeping.overMemory(this.settings, worker)) ? "resident memory over max-worker-memory"
 								: null;
 		boolean recycle = reason != null;

@@ -111,7 +111,7 @@ final class Roster {
 			.toList();
 		return new PoolSnapshot(name, currentState, workerSnapshots, startingNow, waitingNow, totals.workersStarted(),
 				totals.crashes(), totals.timeouts(), totals.recycles(), totals.startFailures(), totals.lastCrash(),
-				totals.recentFailures(), settings.minWorkers(), settings.maxWorkers());
+				totals.recentFailures(), settings.sizing().minWorkers(), settings.sizing().maxWorkers());
 	}
 
 }

@@ -105,8 +105,8 @@ final class Supervisor {
 			return;
 		}
 		int present = roster.workers.size() + roster.starting;
-		int wanted = Math.max(this.settings.minWorkers(),
-				Math.min(this.settings.maxWorkers(), roster.workers.size() - roster.idle.size() + roster.waiting));
+		int wanted = Math.max(this.settings.sizing().minWorkers(), Math.min(this.settings.sizing().maxWorkers(),
+				roster.workers.size() - roster.idle.size() + roster.waiting));
 		for (int i = present; i < wanted; i++) {
 			startWorker();
 		}
@@ -125,8 +125,8 @@ final class Supervisor {
 		if (inARow == 0) {
 			return 0;
 		}
-		long delay = this.settings.restartBackoff().toNanos() << Math.min(inARow - 1, 20);
-		return Math.min(delay, this.settings.maxRestartBackoff().toNanos());
+		long delay = this.settings.restarts().backoff().toNanos() << Math.min(inARow - 1, 20);
+		return Math.min(delay, this.settings.restarts().maxBackoff().toNanos());
 	}
 
 	private void startWorker(long delayNanos) {
@@ -194,7 +194,8 @@ final class Supervisor {
 			roster.counters.startFailed();
 			this.startFailuresInARow++;
 			this.lastStartFailure = failure;
-			if (roster.state == PoolState.RUNNING && this.startFailuresInARow >= this.settings.crashLoopThreshold()) {
+			if (roster.state == PoolState.RUNNING
+					&& this.startFailuresInARow >= this.settings.restarts().crashLoopThreshold()) {
 				roster.state = PoolState.FAILED;
 				failedNow = true;
 			}
@@ -204,7 +205,7 @@ final class Supervisor {
 			else if (roster.state == PoolState.FAILED && roster.starting == 0) {
 				// Keep probing now and then, so that the pool recovers once workers can
 				// start.
-				startWorker(this.settings.maxRestartBackoff().toNanos());
+				startWorker(this.settings.restarts().maxBackoff().toNanos());
 			}
 			roster.changed.signalAll();
 		}
@@ -216,7 +217,7 @@ final class Supervisor {
 			logger.error(
 					"Pool '{}' has failed: workers died during start-up {} times in a row; calls are rejected "
 							+ "until a worker starts again. Last error: {}",
-					name(), this.settings.crashLoopThreshold(), failure.getMessage());
+					name(), this.settings.restarts().crashLoopThreshold(), failure.getMessage());
 			this.events.publish(PoolEvent.Type.POOL_FAILED, 0, failure.getMessage());
 		}
 		else {

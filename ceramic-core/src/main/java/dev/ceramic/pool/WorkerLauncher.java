@@ -133,7 +133,7 @@ final class WorkerLauncher {
 	 * restart at once.
 	 */
 	private static long recycleAfter(WorkerPoolSettings settings) {
-		long max = settings.maxCallsPerWorker();
+		long max = settings.recycling().maxCallsPerWorker();
 		if (max <= 0) {
 			return Long.MAX_VALUE;
 		}

@@ -169,7 +169,7 @@ public final class WorkerPool implements AutoCloseable {
 	 * failed or stopped
 	 */
 	public boolean awaitReady(Duration timeout) {
-		return this.roster.awaitWorkers(this.settings.minWorkers(), timeout);
+		return this.roster.awaitWorkers(this.settings.sizing().minWorkers(), timeout);
 	}
 
 	/**

@@ -94,32 +94,33 @@ class PoolSettingsTests {
 			.restartBackoff(Duration.ofMillis(1), Duration.ofMillis(1))
 			.crashLoopThreshold(1)
 			.build();
-		assertThat(settings.minWorkers()).isZero();
-		assertThat(settings.acquireTimeout()).isZero();
+		assertThat(settings.sizing().minWorkers()).isZero();
+		assertThat(settings.queue().acquireTimeout()).isZero();
 		assertThat(settings.maxFrameSize()).isEqualTo(1024);
-		assertThat(settings.maxRestartBackoff()).isEqualTo(settings.restartBackoff());
-		assertThat(WorkerPoolSettings.builder("equal").minWorkers(3).maxWorkers(3).build().minWorkers()).isEqualTo(3);
+		assertThat(settings.restarts().maxBackoff()).isEqualTo(settings.restarts().backoff());
+		assertThat(WorkerPoolSettings.builder("equal").minWorkers(3).maxWorkers(3).build().sizing().minWorkers())
+			.isEqualTo(3);
 	}
 
 	@Test
 	void theDefaultsAreTheDocumentedOnes() {
 		WorkerPoolSettings settings = WorkerPoolSettings.builder("defaults").build();
 		assertThat(settings.name()).isEqualTo("defaults");
-		assertThat(settings.minWorkers()).isEqualTo(1);
-		assertThat(settings.maxWorkers()).isGreaterThanOrEqualTo(2);
-		assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(5));
-		assertThat(settings.maxQueuedCalls()).isEqualTo(100);
+		assertThat(settings.sizing().minWorkers()).isEqualTo(1);
+		assertThat(settings.sizing().maxWorkers()).isGreaterThanOrEqualTo(2);
+		assertThat(settings.queue().acquireTimeout()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(settings.queue().maxQueuedCalls()).isEqualTo(100);
 		assertThat(settings.callTimeout()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(settings.maxCallsPerWorker()).isZero();
-		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
-		assertThat(settings.maxWorkerMemory()).isZero();
+		assertThat(settings.recycling().maxCallsPerWorker()).isZero();
+		assertThat(settings.sizing().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(settings.recycling().maxWorkerMemory()).isZero();
 		assertThat(settings.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(settings.maxFrameSize()).isEqualTo(ChanOptions.DEFAULT_MAX_FRAME_SIZE);
 		assertThat(settings.maxNestingDepth()).isEqualTo(64);
 		assertThat(settings.serviceFactory()).isEqualTo(ReflectiveServiceFactory.class);
-		assertThat(settings.inheritEnvironment()).isTrue();
-		assertThat(settings.crashLoopThreshold()).isEqualTo(5);
+		assertThat(settings.launch().inheritEnvironment()).isTrue();
+		assertThat(settings.restarts().crashLoopThreshold()).isEqualTo(5);
 	}
 
 	@Test
@@ -196,7 +197,7 @@ class PoolSettingsTests {
 			.jvmArguments(List.of("-Xmx64m"))
 			.launch(options)
 			.build();
-		assertThat(settings.jvmArguments()).containsExactly("-Xmx32m");
+		assertThat(settings.launch().jvmArguments()).containsExactly("-Xmx32m");
 		assertThat(settings.launch().name()).isEqualTo("whole");
 	}
 

@@ -63,8 +63,8 @@ class PoolSizingTests {
 			pool.start();
 			assertThat(pool.awaitReady(TestPools.PATIENCE)).isTrue();
 			Set<Long> pids = pids(pool);
-			assertThat(pids).hasSize(settings.minWorkers()).allMatch(TestPools::isAlive);
-			assertThat(pool.snapshot(false).workersStarted()).isEqualTo(settings.minWorkers());
+			assertThat(pids).hasSize(settings.sizing().minWorkers()).allMatch(TestPools::isAlive);
+			assertThat(pool.snapshot(false).workersStarted()).isEqualTo(settings.sizing().minWorkers());
 		}
 	}
 

@@ -54,21 +54,21 @@ class CeramicPropertiesTests {
 			assertThat(unconfigured.getJavaHome()).isNull();
 			assertThat(unconfigured.getWorkingDirectory()).isNull();
 			WorkerPoolSettings settings = settings(context);
-			assertThat(settings.minWorkers()).isZero();
-			assertThat(settings.maxWorkers()).isEqualTo(4);
-			assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(5));
-			assertThat(settings.maxQueuedCalls()).isEqualTo(100);
+			assertThat(settings.sizing().minWorkers()).isZero();
+			assertThat(settings.sizing().maxWorkers()).isEqualTo(4);
+			assertThat(settings.queue().acquireTimeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(settings.queue().maxQueuedCalls()).isEqualTo(100);
 			assertThat(settings.callTimeout()).isEqualTo(Duration.ofSeconds(30));
-			assertThat(settings.maxCallsPerWorker()).isZero();
-			assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
-			assertThat(settings.maxWorkerMemory()).isZero();
+			assertThat(settings.recycling().maxCallsPerWorker()).isZero();
+			assertThat(settings.sizing().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+			assertThat(settings.recycling().maxWorkerMemory()).isZero();
 			assertThat(settings.startupTimeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
-			assertThat(settings.jvmArguments()).isEmpty();
-			assertThat(settings.javaHome()).isNull();
-			assertThat(settings.environment()).isEmpty();
-			assertThat(settings.inheritEnvironment()).isTrue();
-			assertThat(settings.workingDirectory()).isNull();
+			assertThat(settings.launch().jvmArguments()).isEmpty();
+			assertThat(settings.launch().javaHome()).isNull();
+			assertThat(settings.launch().environment()).isEmpty();
+			assertThat(settings.launch().inheritEnvironment()).isTrue();
+			assertThat(settings.launch().workingDirectory()).isNull();
 			assertThat(settings.maxFrameSize()).isEqualTo(64 * 1024 * 1024);
 			assertThat(settings.maxNestingDepth()).isEqualTo(64);
 		});
@@ -99,7 +99,7 @@ class CeramicPropertiesTests {
 			.run((context) -> {
 				WorkerPoolSettings settings = settings(context);
 				assertThat(settings.callTimeout()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(settings.maxWorkers()).isEqualTo(3);
+				assertThat(settings.sizing().maxWorkers()).isEqualTo(3);
 				assertThat(context.getBean(CeramicProperties.class).effective("other").getCallTimeout())
 					.isEqualTo(Duration.ofSeconds(5));
 			});
@@ -118,10 +118,10 @@ class CeramicPropertiesTests {
 						Map.entry("c", "4"));
 				assertThat(effective.getEnvironment()).containsExactly(Map.entry("A", "1"), Map.entry("B", "3"));
 				WorkerPoolSettings settings = settings(context);
-				assertThat(settings.systemProperties()).containsEntry("a", "1")
+				assertThat(settings.launch().systemProperties()).containsEntry("a", "1")
 					.containsEntry("b", "3")
 					.containsEntry("c", "4");
-				assertThat(settings.environment()).containsOnly(Map.entry("A", "1"), Map.entry("B", "3"));
+				assertThat(settings.launch().environment()).containsOnly(Map.entry("A", "1"), Map.entry("B", "3"));
 			});
 	}
 
@@ -131,7 +131,7 @@ class CeramicPropertiesTests {
 			.withPropertyValues("ceramic.defaults.min-workers=0", "ceramic.defaults.jvm-args=-Xmx64m,-XX:+UseSerialGC",
 					"ceramic.pools.echo.jvm-args[0]=-Xmx96m")
 			.run((context) -> {
-				assertThat(settings(context).jvmArguments()).containsExactly("-Xmx96m");
+				assertThat(settings(context).launch().jvmArguments()).containsExactly("-Xmx96m");
 				assertThat(context.getBean(CeramicProperties.class).effective("other").getJvmArgs())
 					.containsExactly("-Xmx64m", "-XX:+UseSerialGC");
 			});
@@ -145,8 +145,8 @@ class CeramicPropertiesTests {
 					"ceramic.pools.echo.environment.MALLOC_ARENA_MAX=2")
 			.run((context) -> {
 				WorkerPoolSettings settings = settings(context);
-				assertThat(settings.systemProperties()).containsEntry("java.awt.headless", "true");
-				assertThat(settings.environment()).containsOnly(Map.entry("MALLOC_ARENA_MAX", "2"));
+				assertThat(settings.launch().systemProperties()).containsEntry("java.awt.headless", "true");
+				assertThat(settings.launch().environment()).containsOnly(Map.entry("MALLOC_ARENA_MAX", "2"));
 			});
 	}
 
@@ -165,7 +165,7 @@ class CeramicPropertiesTests {
 			.withPropertyValues("ceramic.pools.echo.min-workers=0", "ceramic.pools.echo.max-worker-memory=" + value,
 					"ceramic.pools.echo.max-frame-size=" + value)
 			.run((context) -> {
-				assertThat(settings(context).maxWorkerMemory()).isEqualTo(bytes);
+				assertThat(settings(context).recycling().maxWorkerMemory()).isEqualTo(bytes);
 				assertThat(settings(context).maxFrameSize()).isEqualTo(bytes);
 			});
 	}
@@ -259,22 +259,22 @@ class CeramicPropertiesTests {
 	}
 
 	private static void assertEvery(WorkerPoolSettings settings, String javaHome, Path workingDirectory) {
-		assertThat(settings.minWorkers()).isZero();
-		assertThat(settings.maxWorkers()).isEqualTo(3);
-		assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
-		assertThat(settings.maxQueuedCalls()).isEqualTo(7);
+		assertThat(settings.sizing().minWorkers()).isZero();
+		assertThat(settings.sizing().maxWorkers()).isEqualTo(3);
+		assertThat(settings.queue().acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(settings.queue().maxQueuedCalls()).isEqualTo(7);
 		assertThat(settings.callTimeout()).isEqualTo(Duration.ofMillis(1500));
-		assertThat(settings.maxCallsPerWorker()).isEqualTo(1000);
-		assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
-		assertThat(settings.maxWorkerMemory()).isEqualTo(128L * 1024 * 1024);
+		assertThat(settings.recycling().maxCallsPerWorker()).isEqualTo(1000);
+		assertThat(settings.sizing().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(settings.recycling().maxWorkerMemory()).isEqualTo(128L * 1024 * 1024);
 		assertThat(settings.startupTimeout()).isEqualTo(Duration.ofSeconds(45));
 		assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
-		assertThat(settings.jvmArguments()).containsExactly("-Xmx96m", "-Xss512k");
-		assertThat(settings.javaHome()).isEqualTo(Path.of(javaHome));
-		assertThat(settings.systemProperties()).containsEntry("colour", "blue");
-		assertThat(settings.environment()).containsOnly(Map.entry("TZ", "UTC"));
-		assertThat(settings.inheritEnvironment()).isFalse();
-		assertThat(settings.workingDirectory()).isEqualTo(workingDirectory);
+		assertThat(settings.launch().jvmArguments()).containsExactly("-Xmx96m", "-Xss512k");
+		assertThat(settings.launch().javaHome()).isEqualTo(Path.of(javaHome));
+		assertThat(settings.launch().systemProperties()).containsEntry("colour", "blue");
+		assertThat(settings.launch().environment()).containsOnly(Map.entry("TZ", "UTC"));
+		assertThat(settings.launch().inheritEnvironment()).isFalse();
+		assertThat(settings.launch().workingDirectory()).isEqualTo(workingDirectory);
 		assertThat(settings.maxFrameSize()).isEqualTo(1024 * 1024);
 		assertThat(settings.maxNestingDepth()).isEqualTo(16);
 	}
