@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.ceramic.channel.JsonCodec;
-import dev.ceramic.pool.internal.ExceptionTranslator;
-import dev.ceramic.pool.internal.MethodTable;
-import dev.ceramic.pool.internal.Protocol;
 import org.jspecify.annotations.Nullable;
 
 /**

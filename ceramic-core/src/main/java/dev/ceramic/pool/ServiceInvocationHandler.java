@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.ceramic.pool.internal.MethodTable;
 import org.jspecify.annotations.Nullable;
 
 /**

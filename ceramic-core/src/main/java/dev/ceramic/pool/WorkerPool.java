@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.ceramic.channel.JsonCodec;
-import dev.ceramic.pool.internal.MethodTable;
 
 /**
  * A pool of worker JVMs that run service implementations out of process. Callers use

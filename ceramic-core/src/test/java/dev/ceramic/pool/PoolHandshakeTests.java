@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dev.ceramic.pool.internal.Protocol;
-import dev.ceramic.pool.internal.WorkerMain;
 import dev.ceramic.process.LaunchMode;
 import dev.ceramic.test.pool.FailingFactory;
 import dev.ceramic.test.pool.Impostor;

@@ -20,7 +20,7 @@ import dev.ceramic.pool.PoolListener;
 import dev.ceramic.pool.PoolSnapshot;
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.pool.WorkerPoolSettings;
-import dev.ceramic.pool.internal.WorkerMain;
+import dev.ceramic.pool.WorkerMain;
 import dev.ceramic.test.Waiting;
 
 import static dev.ceramic.test.Waiting.await;

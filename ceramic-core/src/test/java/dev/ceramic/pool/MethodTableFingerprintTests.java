@@ -1,4 +1,4 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.net.URLClassLoader;
 import java.nio.file.Files;

@@ -1,11 +1,10 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.function.Function;
 
-import dev.ceramic.pool.RemoteServiceException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * message. Otherwise it becomes a {@link RemoteServiceException} carrying the original
  * class name, message and stack. No class named by the worker is ever loaded.
  */
-public final class ExceptionTranslator {
+final class ExceptionTranslator {
 
 	private static final Map<String, Function<String, RuntimeException>> JDK_EXCEPTIONS = Map.ofEntries(
 			Map.entry(IllegalArgumentException.class.getName(), IllegalArgumentException::new),
@@ -47,7 +46,7 @@ public final class ExceptionTranslator {
 	 * @param pid the worker's pid
 	 * @return the exception for the caller
 	 */
-	public static Throwable translate(RemoteError error, Method method, String poolName, long pid) {
+	static Throwable translate(RemoteError error, Method method, String poolName, long pid) {
 		Throwable translated = rebuild(error, method);
 		if (translated == null) {
 			translated = remote(error, poolName, pid);

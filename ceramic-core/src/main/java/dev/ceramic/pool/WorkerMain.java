@@ -1,4 +1,4 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -9,7 +9,6 @@ import java.util.List;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.JsonCodec;
-import dev.ceramic.pool.ServiceFactory;
 import dev.ceramic.process.ProcMain;
 
 /**

@@ -1,4 +1,4 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -24,10 +24,10 @@ import java.nio.file.StandardOpenOption;
  * process is dead, without an {@code msync}. The file's name is only needed until the
  * worker has mapped it; the application deletes it then, and the mappings outlive it.
  */
-public final class CallReceipt {
+final class CallReceipt {
 
 	/** System property: the path of the worker's receipt file. */
-	public static final String PROPERTY = "ceramic.worker.receipt";
+	static final String PROPERTY = "ceramic.worker.receipt";
 
 	private static final int SIZE = Integer.BYTES;
 
@@ -50,7 +50,7 @@ public final class CallReceipt {
 	 * @return the receipt
 	 * @throws IOException if the file cannot be created or mapped
 	 */
-	public static CallReceipt create(Path directory) throws IOException {
+	static CallReceipt create(Path directory) throws IOException {
 		Path file = Files.createTempFile(directory, "receipt-", ".bin");
 		try {
 			return new CallReceipt(file, map(file));
@@ -82,7 +82,7 @@ public final class CallReceipt {
 	 * Return the path of the file, for the worker.
 	 * @return the path
 	 */
-	public Path file() {
+	Path file() {
 		return this.file;
 	}
 
@@ -102,7 +102,7 @@ public final class CallReceipt {
 	 * @param callId the call's id
 	 * @return whether the worker took the call
 	 */
-	public boolean took(int callId) {
+	boolean took(int callId) {
 		return (int) CALL_ID.getVolatile(this.memory, 0) == callId;
 	}
 
@@ -110,7 +110,7 @@ public final class CallReceipt {
 	 * Delete the file. Both processes keep their mappings, so the receipt still works;
 	 * only no other process can map it any more. Deleting twice is harmless.
 	 */
-	public void deleteFile() {
+	void deleteFile() {
 		try {
 			Files.deleteIfExists(this.file);
 		}

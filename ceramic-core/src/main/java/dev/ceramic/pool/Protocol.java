@@ -1,4 +1,4 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,10 +25,10 @@ import org.jspecify.annotations.Nullable;
  * Values are {@link JsonCodec} messages, typed on both sides by the method's generic
  * signature.
  */
-public final class Protocol {
+final class Protocol {
 
 	/** The protocol version a worker announces in its HELLO. */
-	public static final int VERSION = 1;
+	static final int VERSION = 1;
 
 	static final byte HELLO = 'H';
 
@@ -101,7 +101,7 @@ public final class Protocol {
 	 * its services
 	 * @throws ProtocolException if the greeting is wrong
 	 */
-	public static @Nullable RemoteError readGreeting(byte[] greeting, JsonCodec codec, String fingerprint) {
+	static @Nullable RemoteError readGreeting(byte[] greeting, JsonCodec codec, String fingerprint) {
 		byte kind = kind(greeting);
 		if (kind == STARTUP_FAILED) {
 			return readJson(greeting, codec, RemoteError.class);
@@ -129,7 +129,7 @@ public final class Protocol {
 	 * @param arguments each argument, encoded
 	 * @return the message
 	 */
-	public static byte[] call(int callId, int methodId, byte[][] arguments) {
+	static byte[] call(int callId, int methodId, byte[][] arguments) {
 		int size = CALL_HEADER;
 		for (byte[] argument : arguments) {
 			size += 4 + argument.length;
@@ -197,7 +197,7 @@ public final class Protocol {
 	 * Encode the goodbye that asks a worker to exit.
 	 * @return the message
 	 */
-	public static byte[] goodbye() {
+	static byte[] goodbye() {
 		return new byte[] { GOODBYE };
 	}
 
@@ -210,7 +210,7 @@ public final class Protocol {
 	 * @return the reply
 	 * @throws ProtocolException if it is no reply to that call or is malformed
 	 */
-	public static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec) {
+	static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec) {
 		byte kind = kind(message);
 		if (kind != RESULT && kind != ERROR) {
 			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");
@@ -247,7 +247,7 @@ public final class Protocol {
 	 * @return the encoded arguments
 	 * @throws IllegalArgumentException naming the parameter that cannot be encoded
 	 */
-	public static byte[][] encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec) {
+	static byte[][] encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec) {
 		Object[] values = (arguments != null) ? arguments : new Object[0];
 		byte[][] encoded = new byte[values.length][];
 		for (int i = 0; i < values.length; i++) {
@@ -281,7 +281,7 @@ public final class Protocol {
 	 * @param value the value, when the call returned
 	 * @param error the error, when the implementation threw
 	 */
-	public record Reply(@Nullable Object value, @Nullable RemoteError error) {
+	record Reply(@Nullable Object value, @Nullable RemoteError error) {
 
 	}
 

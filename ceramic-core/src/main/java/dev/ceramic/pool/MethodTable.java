@@ -1,4 +1,4 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * looks its method up in a map instead of reflecting. Only these methods can ever be
  * invoked in a worker.
  */
-public final class MethodTable {
+final class MethodTable {
 
 	private final List<Entry> entries;
 
@@ -53,7 +53,7 @@ public final class MethodTable {
 	 * @param codec the codec whose types are resolved up front
 	 * @return the table
 	 */
-	public static MethodTable of(List<Class<?>> serviceInterfaces, JsonCodec codec) {
+	static MethodTable of(List<Class<?>> serviceInterfaces, JsonCodec codec) {
 		List<Entry> entries = new ArrayList<>();
 		for (int service = 0; service < serviceInterfaces.size(); service++) {
 			Class<?> type = serviceInterfaces.get(service);
@@ -119,7 +119,7 @@ public final class MethodTable {
 	 * @param id the id
 	 * @return the entry, or {@code null} when no method has that id
 	 */
-	public @Nullable Entry byId(int id) {
+	@Nullable Entry byId(int id) {
 		return (id >= 0 && id < this.entries.size()) ? this.entries.get(id) : null;
 	}
 
@@ -128,7 +128,7 @@ public final class MethodTable {
 	 * @param serviceIndex the service's index
 	 * @return the entries by method
 	 */
-	public Map<Method, Entry> entriesOf(int serviceIndex) {
+	Map<Method, Entry> entriesOf(int serviceIndex) {
 		return Map.copyOf(this.byMethod[serviceIndex]);
 	}
 
@@ -138,7 +138,7 @@ public final class MethodTable {
 	 * versions of the interfaces is refused instead of invoking the wrong method.
 	 * @return the fingerprint
 	 */
-	public String fingerprint() {
+	String fingerprint() {
 		return this.fingerprint;
 	}
 
@@ -168,14 +168,14 @@ public final class MethodTable {
 	 * @param returnType the resolved generic return type
 	 * @param isVoid whether the method returns nothing
 	 */
-	public record Entry(int id, int serviceIndex, Class<?> serviceInterface, Method method,
-			MessageType[] parameterTypes, MessageType returnType, boolean isVoid) {
+	record Entry(int id, int serviceIndex, Class<?> serviceInterface, Method method, MessageType[] parameterTypes,
+			MessageType returnType, boolean isVoid) {
 
 		/**
 		 * Describe the method for messages, as {@code Interface.method(Type, Type)}.
 		 * @return the description
 		 */
-		public String describe() {
+		String describe() {
 			return this.serviceInterface.getSimpleName() + "." + this.method.getName()
 					+ Arrays.stream(this.method.getParameterTypes())
 						.map(Class::getSimpleName)

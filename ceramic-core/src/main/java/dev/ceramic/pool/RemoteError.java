@@ -1,4 +1,4 @@
-package dev.ceramic.pool.internal;
+package dev.ceramic.pool;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param stackTrace its stack trace, cut to {@value #MAX_FRAMES} frames
  * @param cause its cause, down to {@value #MAX_CAUSES} levels
  */
-public record RemoteError(String className, @Nullable String message, List<StackFrame> stackTrace,
+record RemoteError(String className, @Nullable String message, List<StackFrame> stackTrace,
 		@Nullable RemoteError cause) {
 
 	/** Frames kept of each stack trace: a stack overflow has thousands. */
@@ -91,7 +91,7 @@ public record RemoteError(String className, @Nullable String message, List<Stack
 	 * @param fileName the source file, if known
 	 * @param lineNumber the line, or a negative number
 	 */
-	public record StackFrame(String className, String methodName, @Nullable String fileName, int lineNumber) {
+	record StackFrame(String className, String methodName, @Nullable String fileName, int lineNumber) {
 
 		public StackFrame {
 			if (className == null || methodName == null) {
