@@ -13,7 +13,7 @@ public final class CallRejectedException extends WorkerPoolException {
 
 	private final Reason reason;
 
-	public CallRejectedException(String poolName, Reason reason, String message, @Nullable Throwable cause) {
+	CallRejectedException(String poolName, Reason reason, String message, @Nullable Throwable cause) {
 		super(poolName, 0, message, cause);
 		this.reason = reason;
 	}

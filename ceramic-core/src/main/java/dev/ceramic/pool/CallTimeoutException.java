@@ -13,7 +13,7 @@ public final class CallTimeoutException extends WorkerPoolException {
 
 	private final Duration timeout;
 
-	public CallTimeoutException(String poolName, long workerPid, String message, Duration timeout) {
+	CallTimeoutException(String poolName, long workerPid, String message, Duration timeout) {
 		super(poolName, workerPid, message, null);
 		this.timeout = timeout;
 	}

@@ -15,7 +15,7 @@ public final class RemoteServiceException extends WorkerPoolException {
 
 	private final String remoteClassName;
 
-	public RemoteServiceException(String poolName, long workerPid, String remoteClassName, String message,
+	RemoteServiceException(String poolName, long workerPid, String remoteClassName, String message,
 			@Nullable Throwable cause) {
 		super(poolName, workerPid, message, cause);
 		this.remoteClassName = remoteClassName;

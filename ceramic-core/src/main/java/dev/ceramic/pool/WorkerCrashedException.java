@@ -22,7 +22,7 @@ public final class WorkerCrashedException extends WorkerPoolException {
 
 	private final @Nullable String fatalErrorSummary;
 
-	public WorkerCrashedException(String poolName, long workerPid, String message, @Nullable Integer exitStatus,
+	WorkerCrashedException(String poolName, long workerPid, String message, @Nullable Integer exitStatus,
 			@Nullable String signal, List<String> lastErrorLines, @Nullable String fatalErrorSummary,
 			@Nullable Throwable cause) {
 		super(poolName, workerPid, message, cause);

@@ -6,10 +6,11 @@ import dev.ceramic.CeramicException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Root of the exceptions a caller of an out-of-process service sees for failures of the
- * isolation itself (as opposed to exceptions thrown by the service, which come back as
- * their own type or as a {@link RemoteServiceException}). Every one names the pool and,
- * where one was involved, the worker's pid.
+ * Root of the exceptions a caller of an out-of-process service gets from ceramic rather
+ * than from the service's own code: failures of the isolation (a crash, a timeout, a
+ * rejected call, a worker that did not start), and {@link RemoteServiceException} for a
+ * service exception whose type cannot be rebuilt in the application. Every one names the
+ * pool and, where one was involved, the worker's pid.
  */
 public abstract class WorkerPoolException extends CeramicException {
 

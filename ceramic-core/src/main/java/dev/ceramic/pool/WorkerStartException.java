@@ -13,7 +13,7 @@ public final class WorkerStartException extends WorkerPoolException {
 
 	private static final long serialVersionUID = 1L;
 
-	public WorkerStartException(String poolName, long workerPid, String message, @Nullable Throwable cause) {
+	WorkerStartException(String poolName, long workerPid, String message, @Nullable Throwable cause) {
 		super(poolName, workerPid, message, cause);
 	}
 
