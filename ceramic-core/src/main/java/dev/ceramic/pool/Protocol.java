@@ -30,6 +30,8 @@ final class Protocol {
 	/** The protocol version a worker announces in its HELLO. */
 	static final int VERSION = 1;
 
+	private static final Object[] NO_ARGUMENTS = {};
+
 	static final byte HELLO = 'H';
 
 	static final byte STARTUP_FAILED = 'F';
@@ -248,7 +250,7 @@ final class Protocol {
 	 * @throws IllegalArgumentException naming the parameter that cannot be encoded
 	 */
 	static byte[][] encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec) {
-		Object[] values = (arguments != null) ? arguments : new Object[0];
+		Object[] values = (arguments != null) ? arguments : NO_ARGUMENTS;
 		byte[][] encoded = new byte[values.length][];
 		for (int i = 0; i < values.length; i++) {
 			try {
