@@ -55,9 +55,8 @@ final class AckFlusher {
 	static final long FORGET_AFTER_NANOS = Duration.ofMillis(100).toNanos();
 
 	// A channel's held acknowledgement appears once per watch: it is added when its watch
-	// begins and removed
-	// (that node only) when the flusher ends it, so a watch that begins again at once is
-	// not lost.
+	// begins and removed (that node only) when the flusher ends it, so a watch that
+	// begins again at once is not lost.
 	private static final Queue<DelayedAck> watched = new ConcurrentLinkedQueue<>();
 
 	private static volatile @Nullable Thread thread;

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
- * One end of a synchronous, unbuffered channel over an AF_UNIX socketpair: the Java form
- * of the ceramic seed's {@code Chan}, with Go's {@code chan(0)} semantics.
+ * One end of a synchronous, unbuffered channel over an AF_UNIX socketpair, with Go's
+ * {@code chan(0)} semantics.
  *
  * <ul>
  * <li>{@link #send(byte[])} blocks until the peer's {@link #recv()} has taken the

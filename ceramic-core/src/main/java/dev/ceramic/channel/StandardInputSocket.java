@@ -16,9 +16,9 @@ import org.newsclub.net.unix.FileDescriptorCast;
  *
  * <p>
  * Loading junixsocket takes a child JVM 40 to 60 ms (its native library, a few hundred
- * classes, and method handles spun on the spot), which was a third of a child's start-up.
- * Most of what a channel does needs none of it: a write without descriptors, and a read
- * without a timeout on a channel that takes no descriptors, are plain {@code read(2)} and
+ * classes, and method handles spun on the spot), a third of a child's start-up. Most of
+ * what a channel does needs none of it: a write without descriptors, and a read without a
+ * timeout on a channel that takes no descriptors, are plain {@code read(2)} and
  * {@code write(2)} on descriptor 0, which {@code java.io} does as well. So this socket
  * starts on {@code java.io} while a background thread loads junixsocket, and hands
  * everything to junixsocket once that is done. Until then, what needs junixsocket waits

@@ -8,9 +8,8 @@ import dev.ceramic.channel.JsonCodec.MessageType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receiving side of a typed channel, the wormhole seed's {@code Receiver<T>}. A
- * message that cannot be decoded fails only its own receive, with a
- * {@link MessageDecodingException}; the channel stays open.
+ * The receiving side of a typed channel. A message that cannot be decoded fails only its
+ * own receive, with a {@link MessageDecodingException}; the channel stays open.
  *
  * @param <T> the type of the values received
  */

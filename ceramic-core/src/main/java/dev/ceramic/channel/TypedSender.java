@@ -8,9 +8,8 @@ import dev.ceramic.channel.JsonCodec.MessageType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sending side of a typed channel, the wormhole seed's {@code Sender<T>}: values are
- * encoded with a {@link JsonCodec} and sent over a {@link Chan} with its rendezvous
- * semantics.
+ * The sending side of a typed channel: values are encoded with a {@link JsonCodec} and
+ * sent over a {@link Chan} with its rendezvous semantics.
  *
  * @param <T> the type of the values sent
  */

@@ -14,10 +14,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The settings of one {@link WorkerPool}, in small immutable groups (sizing, queue,
  * recycling, restarts, launch) beside the pool's timeouts and message limits. Build them
- * with {@link #builder(String)}; each setting's default is named on its builder method,
- * and the builder's initial values are the only place those defaults are written. Invalid
- * values fail in {@link Builder#build()} with an {@link InvalidSettingsException} that
- * names every setting that broke a rule.
+ * with {@link #builder(String)}; each setting's default is named on its builder method.
+ * The builder's initial values are the defaults the starter reads too, and a test holds
+ * the starter's configuration metadata to them. Invalid values fail in
+ * {@link Builder#build()} with an {@link InvalidSettingsException} that names every
+ * setting that broke a rule.
  */
 public final class WorkerPoolSettings {
 

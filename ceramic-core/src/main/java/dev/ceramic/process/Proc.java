@@ -21,8 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A child JVM that runs a {@link ProcMain} with its end of a {@link Chan}: the Java form
- * of the ceramic seed's {@code Proc::new(closure)}.
+ * A child JVM that runs a {@link ProcMain} with its end of a {@link Chan}.
  *
  * <pre class="code">
  * Chan chan = Chan.open();

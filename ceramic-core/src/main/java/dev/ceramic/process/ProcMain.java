@@ -3,10 +3,9 @@ package dev.ceramic.process;
 import dev.ceramic.channel.Chan;
 
 /**
- * The code a child process runs: the Java form of the closure given to the seed's
- * {@code Proc::new}. A JVM cannot fork a closure, so the child gets a class instead, made
- * with its public no-argument constructor, and its end of the channel. The child exits
- * with status 0 when {@link #run} returns and 1 when it throws.
+ * The code a child process runs. A JVM cannot fork a closure, so the child gets a class
+ * instead, made with its public no-argument constructor, and its end of the channel. The
+ * child exits with status 0 when {@link #run} returns and 1 when it throws.
  */
 @FunctionalInterface
 public interface ProcMain {

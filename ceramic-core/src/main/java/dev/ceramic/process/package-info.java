@@ -1,7 +1,6 @@
 /**
  * Child JVMs that run an entry class with their end of a
- * {@link dev.ceramic.channel.Chan}: the Java form of the ceramic seed's
- * {@code Proc::new(closure)}.
+ * {@link dev.ceramic.channel.Chan}.
  *
  * @see dev.ceramic.process.Proc
  */

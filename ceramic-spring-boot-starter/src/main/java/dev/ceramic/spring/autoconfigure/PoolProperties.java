@@ -176,7 +176,6 @@ public class PoolProperties {
 	 * @param name the pool's name
 	 * @return the settings builder, for the caller to add to
 	 */
-	@SuppressWarnings("NullAway") // merged with the built-in defaults, which set them all
 	WorkerPoolSettings.Builder toSettings(String name) {
 		WorkerPoolSettings.Builder builder = WorkerPoolSettings.builder(name);
 		PropertyMapper map = PropertyMapper.get();
