@@ -1,9 +1,12 @@
 package dev.ceramic.platform;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +121,16 @@ public final class Platform {
 	}
 
 	/**
+	 * Find the resource that junixsocket loaded its native library from in this JVM,
+	 * loading junixsocket first if nothing has yet. junixsocket names its resources by
+	 * processor, operating system and compiler.
+	 * @return the library, or empty if junixsocket did not load one from its own jar
+	 */
+	public static Optional<NativeLibrary> junixsocketLibrary() {
+		return Junixsocket.library();
+	}
+
+	/**
 	 * Return the name of a signal. Numbers are Linux's; elsewhere a few of them name
 	 * other signals (macOS's SIGBUS is 10, Linux's SIGUSR1).
 	 * @param signal the signal number, from 1
@@ -177,8 +190,45 @@ public final class Platform {
 
 	}
 
+	/**
+	 * A native library packaged as a resource.
+	 *
+	 * @param resource where it is
+	 * @param fileName its file name, as {@code System.loadLibrary} expects it
+	 */
+	public record NativeLibrary(URL resource, String fileName) {
+	}
+
 	/** The checks that need junixsocket, loaded only when one is asked for. */
 	private static final class Junixsocket {
+
+		static Optional<NativeLibrary> library() {
+			if (!AFSocket.supports(AFSocketCapability.CAPABILITY_UNIX_DOMAIN)) {
+				return Optional.empty();
+			}
+			// For example "junixsocket-native-common/junixsocket-native-2.11.1".
+			String loaded = AFSocket.getLoadedLibrary();
+			if (loaded == null || loaded.indexOf('/') < 0) {
+				return Optional.empty();
+			}
+			String fileName = System.mapLibraryName(loaded.substring(loaded.lastIndexOf('/') + 1));
+			String platform = resourceName(System.getProperty("os.arch", "")) + "-"
+					+ resourceName(System.getProperty("os.name", ""));
+			ClassLoader loader = Objects.requireNonNullElse(AFSocket.class.getClassLoader(),
+					ClassLoader.getSystemClassLoader());
+			for (String compiler : List.of("clang", "gcc")) {
+				URL resource = loader.getResource("lib/" + platform + "-" + compiler + "/jni/" + fileName);
+				if (resource != null) {
+					return Optional.of(new NativeLibrary(resource, fileName));
+				}
+			}
+			return Optional.empty();
+		}
+
+		/** The way junixsocket names a system property in its resource paths. */
+		private static String resourceName(String property) {
+			return property.replaceAll("[ /\\\\'\";:$]", "");
+		}
 
 		static boolean abstractNamespace() {
 			return AFSocket.supports(AFSocketCapability.CAPABILITY_ABSTRACT_NAMESPACE);

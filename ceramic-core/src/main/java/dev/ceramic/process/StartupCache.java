@@ -3,7 +3,6 @@ package dev.ceramic.process;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +12,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
+import dev.ceramic.platform.Platform;
 import org.jspecify.annotations.Nullable;
-import org.newsclub.net.unix.AFSocket;
-import org.newsclub.net.unix.AFSocketCapability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,37 +126,17 @@ final class StartupCache {
 			Path path = Path.of(override);
 			return (path.isAbsolute() && Files.isRegularFile(path)) ? path : null;
 		}
-		// For example "junixsocket-native-common/junixsocket-native-2.11.1"; junixsocket
-		// deletes the file it loaded, so extract the same resource again.
-		if (!AFSocket.supports(AFSocketCapability.CAPABILITY_UNIX_DOMAIN)) {
-			return null; // loads the library first, if nothing in this JVM has yet
-		}
-		String loaded = AFSocket.getLoadedLibrary();
-		if (loaded == null || loaded.indexOf('/') < 0) {
+		// junixsocket deletes the file it loaded, so extract the same resource again.
+		Platform.NativeLibrary library = Platform.junixsocketLibrary().orElse(null);
+		if (library == null) {
 			return null;
 		}
-		String fileName = System.mapLibraryName(loaded.substring(loaded.lastIndexOf('/') + 1));
-		String platform = sanitize(System.getProperty("os.arch", "")) + "-"
-				+ sanitize(System.getProperty("os.name", ""));
-		ClassLoader loader = Objects.requireNonNullElse(AFSocket.class.getClassLoader(),
-				ClassLoader.getSystemClassLoader());
-		for (String compiler : List.of("clang", "gcc")) {
-			URL resource = loader.getResource("lib/" + platform + "-" + compiler + "/jni/" + fileName);
-			if (resource != null) {
-				Path target = directory().resolve(fileName);
-				try (InputStream in = resource.openStream()) {
-					Files.copy(in, target);
-				}
-				logger.debug("Children load junixsocket's native library from {}", target);
-				return target;
-			}
+		Path target = directory().resolve(library.fileName());
+		try (InputStream in = library.resource().openStream()) {
+			Files.copy(in, target);
 		}
-		return null;
-	}
-
-	/** The way junixsocket names platforms in its resource paths. */
-	private static String sanitize(String property) {
-		return property.replaceAll("[ /\\\\'\";:$]", "");
+		logger.debug("Children load junixsocket's native library from {}", target);
+		return target;
 	}
 
 	/** The archive to use, or {@code null} while there is none yet. */
