@@ -41,17 +41,6 @@ final class HouseKeeping implements Runnable {
 		return Math.max(50, Math.min(1000, settings.sizing().idleTimeout().toMillis() / 2));
 	}
 
-	/**
-	 * Return whether a worker's resident memory is past {@code max-worker-memory}.
-	 * @param settings the pool's settings
-	 * @param worker the worker
-	 * @return whether to recycle it
-	 */
-	static boolean overMemory(WorkerPoolSettings settings, Worker worker) {
-		long max = settings.recycling().maxWorkerMemory();
-		return max > 0 && worker.residentMemory() > max;
-	}
-
 	@Override
 	public void run() {
 		try {
@@ -86,7 +75,7 @@ final class HouseKeeping implements Runnable {
 				worker.retire();
 			}
 			for (Worker worker : memoryCandidates) {
-				if (overMemory(this.settings, worker)) {
+				if (worker.isOverMemory(this.settings.recycling().maxWorkerMemory())) {
 					recycle(worker);
 				}
 			}

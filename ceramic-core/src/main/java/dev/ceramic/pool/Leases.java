@@ -117,8 +117,8 @@ final class Leases {
 	void release(Worker worker) {
 		String reason = worker.dueForRecycling() ? "after " + worker.callsServed() + " calls"
 				: (this.settings.recycling().maxWorkerMemory() > 0 && worker.memoryCheckDue()
-						&& HouseKeeping.overMemory(this.settings, worker)) ? "resident memory over max-worker-memory"
-								: null;
+						&& worker.isOverMemory(this.settings.recycling().maxWorkerMemory()))
+								? "resident memory over max-worker-memory" : null;
 		boolean recycle = reason != null;
 		Roster roster = this.roster;
 		roster.lock.lock();

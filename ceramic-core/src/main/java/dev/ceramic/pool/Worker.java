@@ -281,6 +281,15 @@ final class Worker {
 		return Platform.residentMemory(pid());
 	}
 
+	/**
+	 * Whether the worker's resident memory is over a limit.
+	 * @param maxBytes the limit, or 0 for none
+	 * @return whether a limit is set and the memory is over it
+	 */
+	boolean isOverMemory(long maxBytes) {
+		return maxBytes > 0 && residentMemory() > maxBytes;
+	}
+
 	@Override
 	public String toString() {
 		return "Worker[pool " + this.poolName + ", pid " + pid() + "]";
