@@ -26,9 +26,6 @@ import java.nio.file.StandardOpenOption;
  */
 final class CallReceipt {
 
-	/** System property: the path of the worker's receipt file. */
-	static final String PROPERTY = "ceramic.worker.receipt";
-
 	private static final int SIZE = Integer.BYTES;
 
 	private static final VarHandle CALL_ID = MethodHandles.byteBufferViewVarHandle(int[].class,

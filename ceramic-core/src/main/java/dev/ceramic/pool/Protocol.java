@@ -3,6 +3,7 @@ package dev.ceramic.pool;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.JsonCodec.MessageType;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * per step. Every message starts with a one-byte kind.
  *
  * <pre>
+ * app -> worker   CONFIGURE       json {protocol, pool, services, serviceFactory, ...}
  * worker -> app   HELLO           json {protocol, pid, fingerprint}
  * worker -> app   STARTUP_FAILED  json RemoteError
  * app -> worker   CALL            u32 callId, u32 methodId, u16 argc, argc x (u32 length, value)
@@ -28,9 +30,11 @@ import org.jspecify.annotations.Nullable;
 final class Protocol {
 
 	/** The protocol version a worker announces in its HELLO. */
-	static final int VERSION = 1;
+	static final int VERSION = 2;
 
 	private static final Object[] NO_ARGUMENTS = {};
+
+	static final byte CONFIGURE = 'W';
 
 	static final byte HELLO = 'H';
 
@@ -64,6 +68,7 @@ final class Protocol {
 
 	static String kindName(byte kind) {
 		return switch (kind) {
+			case CONFIGURE -> "CONFIGURE";
 			case HELLO -> "HELLO";
 			case STARTUP_FAILED -> "STARTUP_FAILED";
 			case CALL -> "CALL";
@@ -91,6 +96,43 @@ final class Protocol {
 			throw new ProtocolException("a " + kindName(kind) + " message without content");
 		}
 		return value;
+	}
+
+	/**
+	 * Encode a worker's configuration.
+	 * @param configuration the configuration
+	 * @param codec the codec
+	 * @return the message
+	 */
+	static byte[] configure(Configuration configuration, JsonCodec codec) {
+		return json(CONFIGURE, codec, configuration);
+	}
+
+	/**
+	 * Read the configuration a worker gets as its first message.
+	 * @param message the message
+	 * @param codec the codec
+	 * @return the configuration
+	 * @throws ProtocolException if the message is not a whole configuration in this
+	 * protocol's version
+	 */
+	static Configuration readConfiguration(byte[] message, JsonCodec codec) {
+		byte kind = kind(message);
+		if (kind != CONFIGURE) {
+			throw new ProtocolException("a " + kindName(kind) + " message instead of CONFIGURE");
+		}
+		Configuration configuration = readJson(message, codec, Configuration.class);
+		if (configuration.protocol() != VERSION) {
+			throw new ProtocolException(
+					"protocol version " + configuration.protocol() + " from the application, where this worker speaks "
+							+ VERSION + "; the worker's classpath holds another version of ceramic");
+		}
+		if (configuration.pool() == null || configuration.services() == null || configuration.serviceFactory() == null
+				|| configuration.receipt() == null || configuration.systemProperties() == null
+				|| configuration.arguments() == null) {
+			throw new ProtocolException("a CONFIGURE message without all of its fields");
+		}
+		return configuration;
 	}
 
 	/**
@@ -284,6 +326,35 @@ final class Protocol {
 	 * @param error the error, when the implementation threw
 	 */
 	record Reply(@Nullable Object value, @Nullable RemoteError error) {
+
+	}
+
+	/**
+	 * What a worker needs to make its services, sent as the first message: over the
+	 * channel, so that nothing of it shows on the worker's command line, where every
+	 * local user can read it.
+	 *
+	 * @param protocol the protocol version the application speaks
+	 * @param pool the pool's name
+	 * @param services the services to make, in the method table's order
+	 * @param serviceFactory the {@link ServiceFactory} class
+	 * @param maxNestingDepth the maximum nesting depth of values
+	 * @param receipt the path of the worker's {@link CallReceipt} file
+	 * @param systemProperties system properties to set before the services are made
+	 * @param arguments the arguments for the service factory
+	 */
+	record Configuration(int protocol, String pool, List<Service> services, String serviceFactory, int maxNestingDepth,
+			String receipt, Map<String, String> systemProperties, List<String> arguments) {
+
+	}
+
+	/**
+	 * A service a worker makes.
+	 *
+	 * @param serviceInterface the interface the application calls
+	 * @param implementation the class that implements it in the worker
+	 */
+	record Service(String serviceInterface, String implementation) {
 
 	}
 

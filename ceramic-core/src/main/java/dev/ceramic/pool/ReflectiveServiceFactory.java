@@ -12,7 +12,7 @@ import java.util.List;
 public class ReflectiveServiceFactory implements ServiceFactory {
 
 	@Override
-	public List<Object> createServices(List<Class<?>> implementationClasses) throws Exception {
+	public List<Object> createServices(List<Class<?>> implementationClasses, List<String> arguments) throws Exception {
 		List<Object> services = new ArrayList<>(implementationClasses.size());
 		for (Class<?> type : implementationClasses) {
 			Constructor<?> constructor;

@@ -1,6 +1,7 @@
 package dev.ceramic.pool;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +25,7 @@ final class Supervisor {
 
 	private final WorkerPoolSettings settings;
 
-	private final String services;
+	private final List<Protocol.Service> services;
 
 	private final MethodTable table;
 
@@ -48,8 +49,9 @@ final class Supervisor {
 
 	private @Nullable WorkerStartException lastStartFailure;
 
-	Supervisor(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec, Path errorDirectory,
-			Roster roster, PoolEvents events, ExecutorService launcher, ScheduledExecutorService timer) {
+	Supervisor(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table, JsonCodec codec,
+			Path errorDirectory, Roster roster, PoolEvents events, ExecutorService launcher,
+			ScheduledExecutorService timer) {
 		this.settings = settings;
 		this.services = services;
 		this.table = table;

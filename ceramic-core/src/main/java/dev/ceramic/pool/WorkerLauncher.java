@@ -29,7 +29,7 @@ final class WorkerLauncher {
 	/**
 	 * Start a worker and wait for its greeting.
 	 * @param settings the pool's settings
-	 * @param services the services, as {@code interface=implementation} pairs
+	 * @param services the services
 	 * @param table the pool's method table, whose fingerprint the worker must match
 	 * @param codec the codec
 	 * @param errorDirectory where workers write fatal error logs, and where the worker's
@@ -37,8 +37,8 @@ final class WorkerLauncher {
 	 * @return the ready worker
 	 * @throws WorkerStartException if it could not start
 	 */
-	static Worker start(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec,
-			Path errorDirectory) {
+	static Worker start(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table,
+			JsonCodec codec, Path errorDirectory) {
 		CallReceipt receipt;
 		try {
 			receipt = CallReceipt.create(errorDirectory);
@@ -59,13 +59,13 @@ final class WorkerLauncher {
 		}
 	}
 
-	private static Worker start(WorkerPoolSettings settings, String services, MethodTable table, JsonCodec codec,
-			Path errorDirectory, CallReceipt receipt) {
+	private static Worker start(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table,
+			JsonCodec codec, Path errorDirectory, CallReceipt receipt) {
 		Chan chan = Chan.open(new ChanOptions(settings.maxFrameSize(), 0));
 		Proc proc;
 		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
 		try {
-			proc = Proc.start(WorkerMain.class, chan, procOptions(settings, services, errorDirectory, receipt));
+			proc = Proc.start(WorkerMain.class, chan, procOptions(settings, errorDirectory));
 		}
 		catch (ProcStartException ex) {
 			throw new WorkerStartException(settings.name(), 0,
@@ -73,7 +73,8 @@ final class WorkerLauncher {
 		}
 		byte[] greeting;
 		try {
-			greeting = chan.recv(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+			chan.send(Protocol.configure(configuration(settings, services, receipt), codec), remaining(deadline));
+			greeting = chan.recv(remaining(deadline));
 		}
 		catch (ChannelTimeoutException ex) {
 			proc.kill();
@@ -102,9 +103,12 @@ final class WorkerLauncher {
 				new CrashReport(settings.name(), proc, errorDirectory), recycleAfter(settings));
 	}
 
-	private static ProcOptions procOptions(WorkerPoolSettings settings, String services, Path errorDirectory,
-			CallReceipt receipt) {
-		ProcOptions.Builder options = settings.launch()
+	/**
+	 * The worker's launch: the pool's JVM options, and on the command line nothing but
+	 * the pool's name; the rest goes over the channel.
+	 */
+	private static ProcOptions procOptions(WorkerPoolSettings settings, Path errorDirectory) {
+		return settings.launch()
 			.toBuilder()
 			// A worker that ran out of memory is in no state to go on; exit so it is
 			// replaced. The JVM says "Terminating due to java.lang.OutOfMemoryError" on
@@ -113,13 +117,20 @@ final class WorkerLauncher {
 			// from a System.exit(3). First, so that the pool's jvm-args can override
 			// them.
 			.jvmArgumentsFirst("-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
-					"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory));
-		options.systemProperty(WorkerMain.POOL_PROPERTY, settings.name())
-			.systemProperty(WorkerMain.SERVICES_PROPERTY, services)
-			.systemProperty(WorkerMain.FACTORY_PROPERTY, settings.serviceFactory().getName())
-			.systemProperty(WorkerMain.MAX_NESTING_DEPTH_PROPERTY, Integer.toString(settings.maxNestingDepth()))
-			.systemProperty(CallReceipt.PROPERTY, receipt.file().toString());
-		return options.build();
+					"-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=" + FatalErrorLog.errorFilePattern(errorDirectory))
+			.systemProperty(WorkerMain.POOL_PROPERTY, settings.name())
+			.build();
+	}
+
+	private static Protocol.Configuration configuration(WorkerPoolSettings settings, List<Protocol.Service> services,
+			CallReceipt receipt) {
+		return new Protocol.Configuration(Protocol.VERSION, settings.name(), services,
+				settings.serviceFactory().getName(), settings.maxNestingDepth(), receipt.file().toString(),
+				settings.systemProperties(), settings.arguments());
+	}
+
+	private static Duration remaining(long deadline) {
+		return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
 	}
 
 	/**
@@ -166,17 +177,17 @@ final class WorkerLauncher {
 	}
 
 	/**
-	 * Return the names of the services, as the worker expects them.
+	 * Name the services, as the worker's configuration carries them.
 	 * @param interfaces the service interfaces
 	 * @param implementations the implementation class names
-	 * @return the {@code interface=implementation} pairs
+	 * @return the services, in order
 	 */
-	static String describeServices(List<Class<?>> interfaces, List<String> implementations) {
-		List<String> pairs = new ArrayList<>();
+	static List<Protocol.Service> describeServices(List<Class<?>> interfaces, List<String> implementations) {
+		List<Protocol.Service> services = new ArrayList<>();
 		for (int i = 0; i < interfaces.size(); i++) {
-			pairs.add(interfaces.get(i).getName() + "=" + implementations.get(i));
+			services.add(new Protocol.Service(interfaces.get(i).getName(), implementations.get(i)));
 		}
-		return String.join(",", pairs);
+		return List.copyOf(services);
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.ceramic.pool;
 
-import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,55 +11,60 @@ import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.process.ProcMain;
 
 /**
- * The entry point of a worker JVM. It makes the pool's services with the configured
- * {@link ServiceFactory}, greets the application, then serves calls one at a time until
- * it is told goodbye or the channel closes. A service that throws, even a
- * {@link StackOverflowError}, fails only its own call: the error goes back as data and
- * the worker keeps serving.
+ * The entry point of a worker JVM. It takes its configuration from the pool's first
+ * message, makes the pool's services with the configured {@link ServiceFactory}, greets
+ * the application, then serves calls one at a time until it is told goodbye or the
+ * channel closes. A service that throws, even a {@link StackOverflowError}, fails only
+ * its own call: the error goes back as data and the worker keeps serving.
+ *
+ * <p>
+ * The configuration (services, factory, system properties, the application's arguments)
+ * travels over the channel rather than on the command line, which every local user can
+ * read in {@code /proc/<pid>/cmdline}. The class names in it come from the application
+ * that started this worker and holds the other end of its socketpair; nothing the worker
+ * sends back is ever taken as a class name.
  */
 public final class WorkerMain implements ProcMain {
 
-	/** System property: the pool's name. */
-	public static final String POOL_PROPERTY = "ceramic.worker.pool";
-
 	/**
-	 * System property: the services, as {@code interface=implementation} pairs joined by
-	 * commas.
+	 * System property: the pool's name. It is the one thing on a worker's command line,
+	 * so that {@code ps} shows which pool a worker serves.
 	 */
-	public static final String SERVICES_PROPERTY = "ceramic.worker.services";
-
-	/** System property: the {@link ServiceFactory} class. */
-	public static final String FACTORY_PROPERTY = "ceramic.worker.factory";
-
-	/** System property: the maximum nesting depth of values. */
-	public static final String MAX_NESTING_DEPTH_PROPERTY = "ceramic.worker.max-nesting-depth";
+	public static final String POOL_PROPERTY = "ceramic.worker.pool";
 
 	@Override
 	public void run(Chan chan) throws Exception {
-		JsonCodec codec = JsonCodec.create(
-				Integer.getInteger(MAX_NESTING_DEPTH_PROPERTY, JsonCodec.DEFAULT_MAX_NESTING_DEPTH),
-				JsonCodec.DEFAULT_MAX_STRING_LENGTH);
+		Protocol.Configuration configuration;
+		try {
+			configuration = Protocol.readConfiguration(chan.recv(), JsonCodec.defaults());
+		}
+		catch (ChannelClosedException ex) {
+			// The application gave up on this worker before it was configured.
+			return;
+		}
+		catch (ProtocolException ex) {
+			chan.send(Protocol.json(Protocol.STARTUP_FAILED, JsonCodec.defaults(), RemoteError.of(ex)));
+			return;
+		}
+		JsonCodec codec = JsonCodec.create(configuration.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
 		ServiceFactory factory;
 		List<Object> services;
 		MethodTable table;
 		CallReceipt receipt;
 		try {
-			receipt = openReceipt();
+			receipt = CallReceipt.open(Path.of(configuration.receipt()));
+			configuration.systemProperties().forEach(System::setProperty);
 			ClassLoader loader = WorkerMain.class.getClassLoader();
 			List<Class<?>> interfaces = new ArrayList<>();
 			List<Class<?>> implementations = new ArrayList<>();
-			for (String pair : System.getProperty(SERVICES_PROPERTY, "").split(",")) {
-				String[] names = pair.split("=", 2);
-				if (names.length != 2) {
-					throw new IllegalStateException("Malformed " + SERVICES_PROPERTY + " entry '" + pair + "'");
-				}
-				interfaces.add(Class.forName(names[0], false, loader));
-				implementations.add(Class.forName(names[1], false, loader));
+			for (Protocol.Service service : configuration.services()) {
+				interfaces.add(Class.forName(service.serviceInterface(), false, loader));
+				implementations.add(Class.forName(service.implementation(), false, loader));
 			}
-			factory = (ServiceFactory) Class.forName(System.getProperty(FACTORY_PROPERTY), true, loader)
+			factory = (ServiceFactory) Class.forName(configuration.serviceFactory(), true, loader)
 				.getDeclaredConstructor()
 				.newInstance();
-			services = factory.createServices(implementations);
+			services = factory.createServices(implementations, configuration.arguments());
 			for (int i = 0; i < services.size(); i++) {
 				if (!interfaces.get(i).isInstance(services.get(i))) {
 					throw new IllegalStateException(
@@ -82,20 +86,6 @@ public final class WorkerMain implements ProcMain {
 		finally {
 			factory.close();
 		}
-	}
-
-	/**
-	 * Map the receipt the application made for this worker. Without it the application
-	 * could not tell a call that crashed this worker from one that never reached it, and
-	 * would retry the former, so a worker without one does not start.
-	 */
-	private static CallReceipt openReceipt() throws IOException {
-		String file = System.getProperty(CallReceipt.PROPERTY);
-		if (file == null) {
-			throw new IllegalStateException("The system property " + CallReceipt.PROPERTY
-					+ " is not set; a worker is started by its pool, which sets it");
-		}
-		return CallReceipt.open(Path.of(file));
 	}
 
 	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services,

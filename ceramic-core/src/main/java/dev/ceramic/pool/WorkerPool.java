@@ -81,7 +81,7 @@ public final class WorkerPool implements AutoCloseable {
 	private WorkerPool(Builder builder) {
 		this.settings = builder.settings;
 		this.interfaces = List.copyOf(builder.interfaces);
-		String services = WorkerLauncher.describeServices(this.interfaces, builder.implementations);
+		List<Protocol.Service> services = WorkerLauncher.describeServices(this.interfaces, builder.implementations);
 		JsonCodec codec = JsonCodec.create(this.settings.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
 		this.table = MethodTable.of(this.interfaces, codec);
 		this.errorDirectory = createErrorDirectory(this.settings.name());

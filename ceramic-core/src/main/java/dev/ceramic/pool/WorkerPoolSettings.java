@@ -2,6 +2,7 @@ package dev.ceramic.pool;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,10 @@ public final class WorkerPoolSettings {
 
 	private final int maxNestingDepth;
 
+	private final Map<String, String> systemProperties;
+
+	private final List<String> arguments;
+
 	private WorkerPoolSettings(Builder builder) {
 		this.name = builder.name;
 		this.sizing = new Sizing(builder.minWorkers, builder.maxWorkers, builder.idleTimeout);
@@ -62,6 +67,8 @@ public final class WorkerPoolSettings {
 		this.serviceFactory = builder.serviceFactory;
 		this.maxFrameSize = (int) builder.maxFrameSize;
 		this.maxNestingDepth = builder.maxNestingDepth;
+		this.systemProperties = Map.copyOf(builder.systemProperties);
+		this.arguments = List.copyOf(builder.arguments);
 	}
 
 	/**
@@ -127,6 +134,24 @@ public final class WorkerPoolSettings {
 
 	public int maxNestingDepth() {
 		return this.maxNestingDepth;
+	}
+
+	/**
+	 * System properties that each worker sets before it makes its services. They reach
+	 * the worker over its channel, never on its command line; a property the JVM reads as
+	 * it boots belongs in {@link Builder#jvmArguments(List)}.
+	 */
+	public Map<String, String> systemProperties() {
+		return this.systemProperties;
+	}
+
+	/**
+	 * Arguments for the workers' {@link ServiceFactory}, such as the application's
+	 * command-line arguments. Like {@link #systemProperties()}, they travel over the
+	 * channel.
+	 */
+	public List<String> arguments() {
+		return this.arguments;
 	}
 
 	/**
@@ -206,6 +231,10 @@ public final class WorkerPoolSettings {
 		private long maxFrameSize = ChanOptions.DEFAULT_MAX_FRAME_SIZE;
 
 		private int maxNestingDepth = JsonCodec.DEFAULT_MAX_NESTING_DEPTH;
+
+		private final Map<String, String> systemProperties = new LinkedHashMap<>();
+
+		private List<String> arguments = List.of();
 
 		private Duration restartBackoff = Duration.ofMillis(100);
 
@@ -308,9 +337,21 @@ public final class WorkerPoolSettings {
 			return this;
 		}
 
-		/** Add system properties of the worker JVMs. */
+		/**
+		 * Add system properties that each worker sets before it makes its services.
+		 * @see WorkerPoolSettings#systemProperties()
+		 */
 		public Builder systemProperties(Map<String, String> properties) {
-			properties.forEach(this.launch::systemProperty);
+			this.systemProperties.putAll(properties);
+			return this;
+		}
+
+		/**
+		 * Set the arguments for the workers' {@link ServiceFactory}.
+		 * @see WorkerPoolSettings#arguments()
+		 */
+		public Builder arguments(List<String> arguments) {
+			this.arguments = List.copyOf(arguments);
 			return this;
 		}
 

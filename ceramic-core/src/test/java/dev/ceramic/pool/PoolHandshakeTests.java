@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.ceramic.process.LaunchMode;
@@ -131,7 +130,7 @@ class PoolHandshakeTests {
 	private static WorkerPool impostorPool(String name, String mode, Duration startupTimeout) {
 		WorkerPoolSettings settings = failFast(name).startupTimeout(startupTimeout)
 			.launchMode(new ImpostorLaunchMode())
-			.systemProperties(Map.of(Impostor.MODE, mode))
+			.jvmArguments(List.of("-D" + Impostor.MODE + "=" + mode))
 			.build();
 		return WorkerPool.builder(settings).service(TestService.class, TestServiceImpl.class).build();
 	}

@@ -183,7 +183,9 @@ class PoolSettingsTests {
 		assertThat(launch.startupTimeout()).isEqualTo(Duration.ofSeconds(4));
 		assertThat(launch.closeGrace()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(launch.jvmArguments()).containsExactly("-Xmx64m");
-		assertThat(launch.systemProperties()).containsOnly(Map.entry("colour", "blue"));
+		// System properties travel over the channel, so they are no part of the launch.
+		assertThat(settings.systemProperties()).containsOnly(Map.entry("colour", "blue"));
+		assertThat(launch.systemProperties()).isEmpty();
 		assertThat(launch.environment()).containsOnly(Map.entry("TZ", "UTC"));
 		assertThat(launch.inheritEnvironment()).isFalse();
 		assertThat(launch.workingDirectory()).isEqualTo(directory);

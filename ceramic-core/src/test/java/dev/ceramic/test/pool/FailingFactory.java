@@ -14,7 +14,7 @@ public class FailingFactory implements ServiceFactory {
 	public static final String MESSAGE = "licence server unreachable";
 
 	@Override
-	public List<Object> createServices(List<Class<?>> implementationClasses) {
+	public List<Object> createServices(List<Class<?>> implementationClasses, List<String> arguments) {
 		throw new IllegalStateException(MESSAGE);
 	}
 

@@ -13,7 +13,7 @@ import dev.ceramic.process.ProcMain;
  * greet the application the way a worker of another ceramic version, or a broken one,
  * would. It writes the protocol's HELLO by hand: a kind byte {@code 'H'} and a JSON
  * object {@code {protocol, pid, fingerprint}}. The system property {@value #MODE} says
- * how it misbehaves:
+ * how it misbehaves once it has taken the pool's configuration:
  * <ul>
  * <li>{@code version}: a HELLO with protocol version 99;</li>
  * <li>{@code malformed}: a HELLO whose JSON is not an object;</li>
@@ -34,6 +34,7 @@ public class Impostor implements ProcMain {
 	public void run(Chan chan) throws Exception {
 		String mode = System.getProperty(MODE, "");
 		JsonCodec codec = JsonCodec.defaults();
+		chan.recv();
 		switch (mode) {
 			case "version" -> {
 				Map<String, Object> hello = new LinkedHashMap<>();

@@ -98,16 +98,15 @@ public final class CeramicAutoConfiguration {
 			workerProperties.put("spring.profiles.active", String.join(",", environment.getActiveProfiles()));
 		}
 		ApplicationArguments applicationArguments = arguments.getIfAvailable();
-		if (applicationArguments != null && applicationArguments.getSourceArgs().length > 0) {
-			workerProperties.put(SpringServiceFactory.ARGUMENTS_PROPERTY,
-					String.join(SpringServiceFactory.SEPARATOR, applicationArguments.getSourceArgs()));
-		}
+		List<String> workerArguments = (applicationArguments != null) ? List.of(applicationArguments.getSourceArgs())
+				: List.of();
 		try {
 			return properties.effective(name)
 				.toSettings(name)
 				.serviceFactory(SpringServiceFactory.class)
 				.launchMode(launchMode)
 				.systemProperties(workerProperties)
+				.arguments(workerArguments)
 				.build();
 		}
 		catch (IllegalArgumentException ex) {

@@ -83,7 +83,9 @@ public class PoolProperties {
 	private @Nullable Path javaHome;
 
 	/**
-	 * System properties of the worker JVMs.
+	 * System properties that each worker sets before it makes its services. They reach
+	 * the worker over its channel, never on its command line. Properties that the JVM
+	 * reads as it boots belong in jvm-args.
 	 */
 	private @Nullable Map<String, String> systemProperties;
 
@@ -133,7 +135,7 @@ public class PoolProperties {
 		map.from(core::shutdownGrace).to(defaults::setShutdownGrace);
 		map.from(core.launch()::jvmArguments).to(defaults::setJvmArgs);
 		map.from(core.launch()::javaHome).to(defaults::setJavaHome);
-		map.from(core.launch()::systemProperties).to(defaults::setSystemProperties);
+		map.from(core::systemProperties).to(defaults::setSystemProperties);
 		map.from(core.launch()::environment).to(defaults::setEnvironment);
 		map.from(core.launch()::inheritEnvironment).to(defaults::setInheritEnvironment);
 		map.from(core.launch()::workingDirectory).to(defaults::setWorkingDirectory);

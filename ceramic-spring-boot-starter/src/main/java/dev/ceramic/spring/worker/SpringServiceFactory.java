@@ -2,7 +2,6 @@ package dev.ceramic.spring.worker;
 
 import java.beans.Introspector;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import dev.ceramic.pool.ServiceFactory;
@@ -23,34 +22,24 @@ import org.springframework.util.StringUtils;
  * Makes the services of a worker as beans of a lean Spring context: no web server, no
  * auto-configuration, just the implementation classes, the configuration classes their
  * {@code @OutOfProcess} names, and the application's environment (its
- * {@code application.yml}, active profiles and command-line arguments, which the
- * application hands over through system properties). So {@code @Value},
- * {@code @ConfigurationProperties} and constructor injection work as they would in the
- * application.
+ * {@code application.yml}, active profiles and command-line arguments, which reach the
+ * worker over its channel). So {@code @Value}, {@code @ConfigurationProperties} and
+ * constructor injection work as they would in the application.
  */
 public class SpringServiceFactory implements ServiceFactory {
 
-	/** System property: configuration classes for the worker context, comma-separated. */
+	/**
+	 * System property: configuration classes for the worker context, comma-separated.
+	 * Like every pool system property, it reaches the worker over its channel.
+	 */
 	public static final String CONFIGURATIONS_PROPERTY = "ceramic.worker.spring.configurations";
-
-	/**
-	 * System property: the application's command-line arguments, separated by
-	 * {@link #SEPARATOR}.
-	 */
-	public static final String ARGUMENTS_PROPERTY = "ceramic.worker.spring.arguments";
-
-	/**
-	 * Separates command-line arguments in {@link #ARGUMENTS_PROPERTY}: the ASCII unit
-	 * separator.
-	 */
-	public static final String SEPARATOR = "\u001f";
 
 	private static final Logger logger = LoggerFactory.getLogger(SpringServiceFactory.class);
 
 	private @Nullable ConfigurableApplicationContext context;
 
 	@Override
-	public List<Object> createServices(List<Class<?>> implementationClasses) throws Exception {
+	public List<Object> createServices(List<Class<?>> implementationClasses, List<String> arguments) throws Exception {
 		long start = System.nanoTime();
 		ClassLoader loader = SpringServiceFactory.class.getClassLoader();
 		List<Class<?>> sources = new ArrayList<>();
@@ -73,7 +62,7 @@ public class SpringServiceFactory implements ServiceFactory {
 				}
 			}
 		});
-		this.context = application.run(arguments());
+		this.context = application.run(arguments.toArray(new String[0]));
 		List<Object> services = new ArrayList<>();
 		for (Class<?> type : implementationClasses) {
 			services.add(this.context.getBean(type));
@@ -81,11 +70,6 @@ public class SpringServiceFactory implements ServiceFactory {
 		logger.debug("Worker context for {} started in {} ms with {} beans", implementationClasses,
 				(System.nanoTime() - start) / 1_000_000, this.context.getBeanDefinitionCount());
 		return services;
-	}
-
-	private static String[] arguments() {
-		String joined = System.getProperty(ARGUMENTS_PROPERTY, "");
-		return joined.isEmpty() ? new String[0] : Arrays.stream(joined.split(SEPARATOR)).toArray(String[]::new);
 	}
 
 	@Override

@@ -78,7 +78,7 @@ class CeramicAutoConfigurationTests {
 			assertThat(context.getBean(OutOfProcessServices.class).services())
 				.containsExactly(new OutOfProcessService(Echo.class.getName(), EchoService.class.getName(), "echo",
 						java.util.List.of(EchoConfiguration.class.getName())));
-			assertThat(pools.get("echo").settings().launch().systemProperties())
+			assertThat(pools.get("echo").settings().systemProperties())
 				.containsEntry("ceramic.worker.spring.configurations", EchoConfiguration.class.getName());
 		});
 	}

@@ -118,7 +118,7 @@ class CeramicPropertiesTests {
 						Map.entry("c", "4"));
 				assertThat(effective.getEnvironment()).containsExactly(Map.entry("A", "1"), Map.entry("B", "3"));
 				WorkerPoolSettings settings = settings(context);
-				assertThat(settings.launch().systemProperties()).containsEntry("a", "1")
+				assertThat(settings.systemProperties()).containsEntry("a", "1")
 					.containsEntry("b", "3")
 					.containsEntry("c", "4");
 				assertThat(settings.launch().environment()).containsOnly(Map.entry("A", "1"), Map.entry("B", "3"));
@@ -145,7 +145,7 @@ class CeramicPropertiesTests {
 					"ceramic.pools.echo.environment.MALLOC_ARENA_MAX=2")
 			.run((context) -> {
 				WorkerPoolSettings settings = settings(context);
-				assertThat(settings.launch().systemProperties()).containsEntry("java.awt.headless", "true");
+				assertThat(settings.systemProperties()).containsEntry("java.awt.headless", "true");
 				assertThat(settings.launch().environment()).containsOnly(Map.entry("MALLOC_ARENA_MAX", "2"));
 			});
 	}
@@ -271,7 +271,7 @@ class CeramicPropertiesTests {
 		assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(settings.launch().jvmArguments()).containsExactly("-Xmx96m", "-Xss512k");
 		assertThat(settings.launch().javaHome()).isEqualTo(Path.of(javaHome));
-		assertThat(settings.launch().systemProperties()).containsEntry("colour", "blue");
+		assertThat(settings.systemProperties()).containsEntry("colour", "blue");
 		assertThat(settings.launch().environment()).containsOnly(Map.entry("TZ", "UTC"));
 		assertThat(settings.launch().inheritEnvironment()).isFalse();
 		assertThat(settings.launch().workingDirectory()).isEqualTo(workingDirectory);
