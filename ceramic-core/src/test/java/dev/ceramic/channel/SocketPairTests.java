@@ -20,6 +20,7 @@ import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.process.Proc;
 import dev.ceramic.test.ProcessResources;
 import dev.ceramic.test.channel.NameSnatcher;
+import dev.ceramic.test.channel.OpensAChannel;
 import dev.ceramic.test.pool.TestPools;
 import dev.ceramic.test.proc.ChildJvms;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,26 @@ class SocketPairTests {
 			String report = new String(control.recv(TIMEOUT), StandardCharsets.UTF_8);
 			assertThat(failures).as("Chan.open() failures while %s (%s)", snatcher, report).isEmpty();
 			assertThat(report).as("what the snatcher reached of this process's names").startsWith("reached 1 ");
+		}
+	}
+
+	@Test
+	void withJunixsocketsUnsafeOperationsDisabledOpeningFailsAndSaysWhichPropertyToRemove() throws Exception {
+		String property = "org.newsclub.net.unix.library.disable.CAPABILITY_UNSAFE";
+		for (boolean disabled : new boolean[] { false, true }) {
+			Chan chan = Chan.open();
+			try (Proc child = Proc.start(OpensAChannel.class, chan,
+					ChildJvms.options("opens-a-channel")
+						.systemProperty(property, Boolean.toString(disabled))
+						.build())) {
+				String answer = new String(chan.recv(TIMEOUT), StandardCharsets.UTF_8);
+				if (disabled) {
+					assertThat(answer).contains("unsafe operations are disabled").contains(property);
+				}
+				else {
+					assertThat(answer).isEqualTo("opened");
+				}
+			}
 		}
 	}
 
