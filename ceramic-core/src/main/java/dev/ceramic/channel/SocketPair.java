@@ -1,24 +1,40 @@
 package dev.ceramic.channel;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
-import dev.ceramic.platform.Platform;
-import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFAddressFamily;
+import org.newsclub.net.unix.AFDatagramChannel;
+import org.newsclub.net.unix.AFSelectorProvider;
+import org.newsclub.net.unix.AFServerSocketChannel;
+import org.newsclub.net.unix.AFSocket;
+import org.newsclub.net.unix.AFSocketCapability;
+import org.newsclub.net.unix.AFSocketChannel;
+import org.newsclub.net.unix.AFSocketPair;
+import org.newsclub.net.unix.AFSocketType;
+import org.newsclub.net.unix.AFSomeSocket;
+import org.newsclub.net.unix.AFUNIXProtocolFamily;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocketPair;
+import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
- * Makes the two connected AF_UNIX sockets under a new channel, without leaking
- * descriptors where the system allows.
+ * Makes the two connected AF_UNIX sockets under a new channel with {@code socketpair(2)}:
+ * no name is bound anywhere, so no other process can reach either end.
  *
  * <p>
- * junixsocket's {@code AFUNIXSocketPair.open()} leaks two descriptors each call (it opens
- * two sockets, then overwrites their descriptors with the socketpair's without closing
- * them), so a pool would leak two for every worker it starts. Where the abstract
- * namespace exists, the pair is made through a one-off listener there instead: no file, a
- * random name, and only a connection from this process is taken.
+ * junixsocket's {@code AFUNIXSocketPair.open()} leaks two descriptors a call. Before its
+ * {@code socketpair(2)} it asks each of two new sockets for its core, which gives each
+ * one a descriptor from {@code socket(2)}; the socketpair's descriptors then overwrite
+ * those two in the sockets' {@link FileDescriptor}s, and nothing closes them. The pair is
+ * made here by the same junixsocket code, through a {@link Maker} that creates each
+ * socket's first descriptor itself, notes its number, and closes it once the socketpair's
+ * has replaced it. That number is still open until then, so no other descriptor can have
+ * it.
  */
 final class SocketPair {
 
@@ -28,33 +44,155 @@ final class SocketPair {
 	/**
 	 * Return two AF_UNIX stream sockets connected to each other.
 	 * @return this end's socket, then the other end's
+	 * @throws IOException if the socketpair cannot be made
 	 */
 	static AFUNIXSocket[] connected() throws IOException {
-		if (!Platform.supports(Platform.Capability.ABSTRACT_NAMESPACE)) {
-			AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
-			return new AFUNIXSocket[] { (AFUNIXSocket) pair.getSocket1().socket(),
-					(AFUNIXSocket) pair.getSocket2().socket() };
+		if (!AFSocket.supports(AFSocketCapability.CAPABILITY_UNSAFE)) {
+			// Closing a descriptor by its number is one of junixsocket's unsafe
+			// operations.
+			throw new IOException("junixsocket's unsafe operations are disabled, and ceramic needs them to close the "
+					+ "descriptors that junixsocket's socketpair leaves open; remove the system property "
+					+ "org.newsclub.net.unix.library.disable.CAPABILITY_UNSAFE");
 		}
-		AFUNIXSocketAddress address = AFUNIXSocketAddress.inAbstractNamespace(Platform.abstractSocketName("chan"));
-		long self = ProcessHandle.current().pid();
-		try (AFUNIXServerSocket listener = AFUNIXServerSocket.bindOn(address)) {
-			AFUNIXSocket mine = AFUNIXSocket.connectTo(address);
+		Maker maker = new Maker();
+		try {
+			maker.openSocketChannelPair();
+			maker.closeReplaced();
+			return maker.sockets();
+		}
+		catch (IOException | RuntimeException ex) {
+			maker.closeAll();
+			throw ex;
+		}
+	}
+
+	/**
+	 * A selector provider that only makes socket pairs: junixsocket's
+	 * {@code openSocketChannelPair()} takes its two sockets from {@link #newSocket()},
+	 * which creates each one's descriptor and notes the number.
+	 */
+	private static final class Maker extends AFSelectorProvider<AFUNIXSocketAddress> {
+
+		private final List<AFUNIXSocket> sockets = new ArrayList<>(2);
+
+		/** The number of each socket's first descriptor, -1 once it is closed. */
+		private final List<Integer> numbers = new ArrayList<>(2);
+
+		@Override
+		protected AFSocket<AFUNIXSocketAddress> newSocket() throws IOException {
+			AFUNIXSocket socket = AFUNIXSocket.newInstance();
 			try {
-				for (int attempt = 0; attempt < 8; attempt++) {
-					AFUNIXSocket theirs = listener.accept();
-					if (theirs.getPeerCredentials().getPid() == self) {
-						return new AFUNIXSocket[] { mine, theirs };
-					}
-					// Another process connected to the name first.
-					theirs.close();
-				}
-				throw new IOException("other processes kept connecting to the listener at " + address);
+				// junixsocket creates a socket's descriptor when first asked for an
+				// option.
+				socket.getSoTimeout();
+				int number = number(socket.getFileDescriptor());
+				this.sockets.add(socket);
+				this.numbers.add(number);
+				return socket;
 			}
 			catch (IOException | RuntimeException ex) {
-				mine.close();
+				socket.close();
 				throw ex;
 			}
 		}
+
+		/**
+		 * Close the descriptor each socket was created with, where the socketpair's has
+		 * replaced it.
+		 */
+		void closeReplaced() throws IOException {
+			for (int i = 0; i < this.sockets.size(); i++) {
+				int first = this.numbers.get(i);
+				FileDescriptor now = this.sockets.get(i).getFileDescriptor();
+				if (first >= 0 && now.valid() && number(now) != first) {
+					Descriptors.closeQuietly(FileDescriptorCast.unsafeUsing(first).getFileDescriptor());
+					this.numbers.set(i, -1);
+				}
+			}
+		}
+
+		/** Close every descriptor this maker created or was given, for a failed pair. */
+		void closeAll() {
+			try {
+				closeReplaced();
+			}
+			catch (IOException ex) {
+				// Closing the sockets below is all that is left to do.
+			}
+			for (AFUNIXSocket socket : this.sockets) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// The descriptor is released either way.
+				}
+			}
+		}
+
+		AFUNIXSocket[] sockets() throws IOException {
+			if (this.sockets.size() != 2) {
+				throw new IOException("junixsocket made a socket pair from " + this.sockets.size() + " sockets");
+			}
+			return new AFUNIXSocket[] { this.sockets.get(0), this.sockets.get(1) };
+		}
+
+		private static int number(FileDescriptor fd) throws IOException {
+			return FileDescriptorCast.using(fd).as(Integer.class);
+		}
+
+		@Override
+		protected <Y extends AFSomeSocket> AFSocketPair<Y> newSocketPair(Y first, Y second) {
+			return new Pair<>(first, second);
+		}
+
+		@Override
+		protected ProtocolFamily protocolFamily() {
+			return AFUNIXProtocolFamily.UNIX;
+		}
+
+		@Override
+		protected AFAddressFamily<AFUNIXSocketAddress> addressFamily() {
+			return AFUNIXSocketAddress.addressFamily();
+		}
+
+		@Override
+		public AFSocketChannel<AFUNIXSocketAddress> openSocketChannel(SocketAddress address) {
+			throw onlyPairs();
+		}
+
+		@Override
+		public AFServerSocketChannel<AFUNIXSocketAddress> openServerSocketChannel() {
+			throw onlyPairs();
+		}
+
+		@Override
+		public AFServerSocketChannel<AFUNIXSocketAddress> openServerSocketChannel(SocketAddress address) {
+			throw onlyPairs();
+		}
+
+		@Override
+		public AFDatagramChannel<AFUNIXSocketAddress> openDatagramChannel() {
+			throw onlyPairs();
+		}
+
+		@Override
+		public AFDatagramChannel<AFUNIXSocketAddress> openDatagramChannel(AFSocketType type) {
+			throw onlyPairs();
+		}
+
+		private static UnsupportedOperationException onlyPairs() {
+			return new UnsupportedOperationException("This provider only makes socket pairs");
+		}
+
+	}
+
+	/** The pair junixsocket returns; its sockets are the {@link Maker}'s. */
+	private static final class Pair<Y extends AFSomeSocket> extends AFSocketPair<Y> {
+
+		Pair(Y first, Y second) {
+			super(first, second);
+		}
+
 	}
 
 }

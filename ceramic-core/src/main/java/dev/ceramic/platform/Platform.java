@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -52,7 +51,6 @@ public final class Platform {
 
 	private static boolean detect(Capability capability) {
 		boolean present = switch (capability) {
-			case ABSTRACT_NAMESPACE -> Junixsocket.abstractNamespace();
 			case SOCKET_AS_STANDARD_INPUT -> Junixsocket.socketAsRedirect();
 			case DESCRIPTOR_INSPECTION -> Files.isDirectory(Path.of("/proc/self/fd"));
 			case PROCESS_MEMORY -> Files.isReadable(Path.of("/proc/self/status"));
@@ -63,17 +61,6 @@ public final class Platform {
 						System.getProperty("os.arch"), capability.without);
 		}
 		return present;
-	}
-
-	/**
-	 * Return a fresh name for a socket in the abstract namespace, which no other socket
-	 * has: {@code ceramic-<purpose>-<random UUID>}. Meaningful only where
-	 * {@link Capability#ABSTRACT_NAMESPACE} is supported.
-	 * @param purpose what the socket is for, such as {@code chan}
-	 * @return the name, without the namespace's leading zero byte
-	 */
-	public static String abstractSocketName(String purpose) {
-		return "ceramic-" + purpose + "-" + UUID.randomUUID();
 	}
 
 	/**
@@ -148,15 +135,6 @@ public final class Platform {
 	public enum Capability {
 
 		/**
-		 * Sockets named in Linux's abstract namespace, which have no file behind them.
-		 * Channels make their socketpair through a one-off listener there. Linux only;
-		 * elsewhere a channel is made with junixsocket's socketpair, which leaks two
-		 * descriptors per channel.
-		 */
-		ABSTRACT_NAMESPACE("The abstract socket namespace",
-				"channels are made with junixsocket's socketpair, which leaks two descriptors each"),
-
-		/**
 		 * Handing an AF_UNIX socket to a child process as its standard input
 		 * (junixsocket's {@code CAPABILITY_FD_AS_REDIRECT}). Linux and macOS; without it
 		 * no child process can be started.
@@ -228,10 +206,6 @@ public final class Platform {
 		/** The way junixsocket names a system property in its resource paths. */
 		private static String resourceName(String property) {
 			return property.replaceAll("[ /\\\\'\";:$]", "");
-		}
-
-		static boolean abstractNamespace() {
-			return AFSocket.supports(AFSocketCapability.CAPABILITY_ABSTRACT_NAMESPACE);
 		}
 
 		static boolean socketAsRedirect() {

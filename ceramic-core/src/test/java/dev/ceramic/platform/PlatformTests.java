@@ -34,10 +34,4 @@ class PlatformTests {
 		assertThat(Platform.describeStandardInput()).hasValueSatisfying((target) -> assertThat(target).isNotBlank());
 	}
 
-	@Test
-	void abstractSocketNamesAreFreshAndSayWhatTheyAreFor() {
-		String name = Platform.abstractSocketName("chan");
-		assertThat(name).startsWith("ceramic-chan-").isNotEqualTo(Platform.abstractSocketName("chan"));
-	}
-
 }
