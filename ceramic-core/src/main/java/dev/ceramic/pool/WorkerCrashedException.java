@@ -51,6 +51,27 @@ public final class WorkerCrashedException extends WorkerPoolException {
 	}
 
 	/**
+	 * Return what happened to which worker, safe to show to anyone: the pool, the pid,
+	 * and the signal or exit status, without the worker's standard error or any path
+	 * (those are in {@link #getMessage()}, for logs and operators).
+	 * @return the summary, such as
+	 * {@code "Worker pid 4242 of pool 'native' crashed: signal SIGSEGV"}
+	 */
+	public String summary() {
+		StringBuilder summary = new StringBuilder("Worker pid ").append(workerPid().orElse(0))
+			.append(" of pool '")
+			.append(poolName())
+			.append("' crashed");
+		if (this.signal != null) {
+			summary.append(": signal ").append(this.signal);
+		}
+		else if (this.exitStatus != null) {
+			summary.append(": exit status ").append(this.exitStatus);
+		}
+		return summary.toString();
+	}
+
+	/**
 	 * Return the worker's last lines of standard error.
 	 * @return the lines, oldest first
 	 */

@@ -128,6 +128,7 @@ class FaultMatrixTests {
 		assertThat(crash.signal()).isEqualTo("SIGSEGV");
 		assertThat(crash.fatalErrorSummary()).startsWith("SIGSEGV").contains("problematic frame");
 		assertThat(crash.getMessage()).contains("SIGSEGV").contains("pool 'faulty'");
+		assertThat(crash.summary()).isEqualTo("Worker pid " + pid + " of pool 'faulty' crashed: signal SIGSEGV");
 		deleteFatalErrorLog(crash.fatalErrorSummary());
 		assertRecovered(pid, true);
 	}
@@ -140,6 +141,7 @@ class FaultMatrixTests {
 		assertThat(crash.exitStatus()).hasValue(3);
 		assertThat(crash.signal()).isNull();
 		assertThat(crash.getMessage()).contains("exit code 3");
+		assertThat(crash.summary()).isEqualTo("Worker pid " + pid + " of pool 'faulty' crashed: exit status 3");
 		assertRecovered(pid, true);
 	}
 

@@ -79,6 +79,16 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void theCeramicEndpointsShowDetailsIsDescribedAndNeverByDefault() {
+		assertThat(description("management.endpoint.ceramic.show-details")).contains("standard error");
+		assertThat(properties.get("management.endpoint.ceramic.show-details").get("type").asString())
+			.isEqualTo("org.springframework.boot.actuate.endpoint.Show");
+		assertThat(properties.get("management.endpoint.ceramic.show-details").get("defaultValue").asString())
+			.isEqualTo("never");
+		assertThat(description("management.endpoint.ceramic.roles")).isNotBlank();
+	}
+
+	@Test
 	void additionalMetadataGivesMinWorkersItsDefault() {
 		assertThat(properties.get("ceramic.defaults.min-workers").get("defaultValue").asInt()).isEqualTo(1);
 	}

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -71,7 +72,7 @@ class OutOfProcessIntegrationTests {
 		assertThat(health.getDetails()).containsEntry("workers", 1).containsKey("lastCrash");
 		assertThat((long) health.getDetails().get("crashes")).isGreaterThanOrEqualTo(1);
 
-		PoolDescriptor pool = this.endpoint.pools().pools().get("greeting");
+		PoolDescriptor pool = this.endpoint.pools(SecurityContext.NONE).pools().get("greeting");
 		assertThat(pool.crashes()).isGreaterThanOrEqualTo(1);
 		assertThat(pool.workers()).singleElement().satisfies((worker) -> {
 			assertThat(worker.pid()).isEqualTo(this.greeter.pid());

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -47,12 +48,13 @@ public final class CeramicActuatorAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
 	@ConditionalOnAvailableEndpoint(CeramicEndpoint.class)
+	@EnableConfigurationProperties(CeramicEndpointProperties.class)
 	static class EndpointConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		CeramicEndpoint ceramicEndpoint(CeramicPools pools) {
-			return new CeramicEndpoint(pools);
+		CeramicEndpoint ceramicEndpoint(CeramicPools pools, CeramicEndpointProperties properties) {
+			return new CeramicEndpoint(pools, properties.getShowDetails(), properties.getRoles());
 		}
 
 	}

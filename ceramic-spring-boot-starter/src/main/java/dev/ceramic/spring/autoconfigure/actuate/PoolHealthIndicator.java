@@ -11,7 +11,10 @@ import org.springframework.boot.health.contributor.Status;
  * The health of one pool: {@code DOWN} when it has failed or stopped, {@code DEGRADED}
  * when it runs fewer than {@code min-workers} or workers keep dying (at least
  * {@value #DEGRADED_FAILURES} crashes or timeouts in the last minute), {@code UP}
- * otherwise, with the worker counts, restarts and last crash as details.
+ * otherwise, with the worker counts, restarts and last crash as details. The last crash
+ * holds the worker's last lines of standard error and the path of its fatal-error log;
+ * Spring Boot shows details only as {@code management.endpoint.health.show-details}
+ * allows ({@code never} by default).
  */
 public class PoolHealthIndicator implements HealthIndicator {
 

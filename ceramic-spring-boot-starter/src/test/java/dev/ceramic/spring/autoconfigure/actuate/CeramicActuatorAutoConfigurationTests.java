@@ -8,6 +8,7 @@ import dev.ceramic.spring.autoconfigure.CeramicPools;
 import dev.ceramic.spring.fixtures.basic.BasicFixtures;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
@@ -61,7 +62,9 @@ class CeramicActuatorAutoConfigurationTests {
 	void whenThereArePoolsThenTheEndpointListsThem() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(CeramicEndpoint.class);
-			Map<String, CeramicEndpoint.PoolDescriptor> pools = context.getBean(CeramicEndpoint.class).pools().pools();
+			Map<String, CeramicEndpoint.PoolDescriptor> pools = context.getBean(CeramicEndpoint.class)
+				.pools(SecurityContext.NONE)
+				.pools();
 			assertThat(pools).containsOnlyKeys("echo");
 			assertThat(pools.get("echo").state()).isEqualTo(PoolState.RUNNING);
 			assertThat(pools.get("echo").workers()).isEmpty();
