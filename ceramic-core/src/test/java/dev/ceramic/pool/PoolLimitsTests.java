@@ -6,11 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.ceramic.test.pool.LimitsService;
 import dev.ceramic.test.pool.LimitsServiceImpl;
 import dev.ceramic.test.pool.TestPools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 import static dev.ceramic.test.Waiting.await;
 import static dev.ceramic.test.pool.TestPools.pids;
@@ -115,6 +120,32 @@ class PoolLimitsTests {
 		try (WorkerPool pool = build(settings)) {
 			long pid = pool.proxy(LimitsService.class).pid();
 			assertThat(limitsOf(pid)).isEqualTo(limitsOf(ProcessHandle.current().pid()));
+		}
+	}
+
+	@Test
+	void aPoolWithADataSizeLimitSaysOnceAtStartThatItPlacesWorkersInNoCgroup() {
+		Logger logger = (Logger) LoggerFactory.getLogger(WorkerPool.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		Level level = logger.getLevel();
+		logger.setLevel(Level.INFO);
+		logger.addAppender(appender);
+		try {
+			try (WorkerPool pool = build(settings("limits-log").maxWorkers(1).dataSizeLimit(512 * MEBIBYTE).build())) {
+				pool.proxy(LimitsService.class).pid();
+			}
+			try (WorkerPool pool = build(settings("limits-log-none").maxWorkers(1).build())) {
+				pool.proxy(LimitsService.class).pid();
+			}
+			assertThat(appender.list).filteredOn((event) -> event.getFormattedMessage().contains("cgroup"))
+				.singleElement()
+				.satisfies((event) -> assertThat(event.getFormattedMessage()).contains("'limits-log'")
+					.contains("memory.max"));
+		}
+		finally {
+			logger.detachAppender(appender);
+			logger.setLevel(level);
 		}
 	}
 
