@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.ceramic.process.ResourceLimits;
 import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.AFSocketCapability;
 
@@ -26,6 +28,16 @@ final class Experiments {
 				ChildJava.procOptions()
 					.startupCache(false)
 					.systemProperty("org.newsclub.net.unix.library.override", extractedLibrary())
+					.build()));
+		// Every limit set, none of them reached: what /bin/sh's ulimit before the JVM
+		// costs.
+		variants.add(new StartupBenchmark.Variant("ceramic child, defaults + `limits(...)` (sh ulimit)",
+				ChildJava.procOptions()
+					.limits(ResourceLimits.none()
+						.withDataSize(1L << 30)
+						.withCpuTime(Duration.ofHours(1))
+						.withOpenFiles(4096)
+						.withCoreDumps(false))
 					.build()));
 		for (String flag : List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1")) {
 			variants.add(new StartupBenchmark.Variant("ceramic child, defaults + `" + flag + "`",

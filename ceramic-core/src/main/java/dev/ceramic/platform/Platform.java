@@ -31,9 +31,10 @@ public final class Platform {
 	private static final Map<Capability, Boolean> detected = new ConcurrentHashMap<>();
 
 	/** Names of the standard signals, by their numbers on Linux. */
+	// 16 to 23 differ between Linux and macOS; 24 to 27 are the same on both.
 	private static final @Nullable String[] SIGNALS = { null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-			"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-			"SIGTERM" };
+			"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+			null, null, null, null, null, null, null, null, "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF" };
 
 	private Platform() {
 	}

@@ -7,6 +7,8 @@ import java.util.OptionalInt;
 
 import dev.ceramic.process.ExitStatus;
 import dev.ceramic.process.Proc;
+import dev.ceramic.process.ResourceLimits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a dead worker left behind, told to the caller: its exit status, the signal that
@@ -50,11 +52,15 @@ final class CrashReport {
 			.append(this.poolName)
 			.append("' ")
 			.append(what);
+		List<String> lines = this.proc.recentErrorOutput();
+		String exceeded = exceededLimit(this.proc.limits(), signal, fatalError, lines);
+		if (exceeded != null) {
+			message.append("; it ").append(exceeded);
+		}
 		if (fatalError != null) {
 			message.append("; fatal error: ").append(fatalError);
 		}
 		status.ifPresent((s) -> message.append("; it exited with ").append(ExitStatus.describe(s)));
-		List<String> lines = this.proc.recentErrorOutput();
 		appendErrorLines(message, lines);
 		return new WorkerCrashedException(this.poolName, this.proc.pid(), message.toString(),
 				status.isPresent() ? status.getAsInt() : null, signal, lines, fatalError, cause);
@@ -70,7 +76,58 @@ final class CrashReport {
 		OptionalInt status = this.proc.exitStatus();
 		String description = status.isPresent() ? ExitStatus.describe(status.getAsInt()) : "unknown status";
 		String fatalError = FatalErrorLog.summary(this.errorDirectory, this.proc.pid());
+		String signal = status.isPresent() ? ExitStatus.signalName(status.getAsInt()) : null;
+		String exceeded = exceededLimit(this.proc.limits(), signal, fatalError, this.proc.recentErrorOutput());
+		if (exceeded != null) {
+			description = description + " (it " + exceeded + ")";
+		}
 		return (fatalError != null) ? description + "; fatal error: " + fatalError : description;
+	}
+
+	/**
+	 * Name the limit a dead worker passed, when its end shows it: {@code SIGXCPU} is the
+	 * kernel's word for its CPU time limit, and with a data size limit set, a failed
+	 * native allocation (the JVM's fatal "Native memory allocation ... failed", or an
+	 * {@code OutOfMemoryError} that is not about the Java heap or metaspace) is that
+	 * limit's.
+	 * @return for example {@code "exceeded limits.cpu-time of 10s"}, or {@code null}
+	 */
+	static @Nullable String exceededLimit(ResourceLimits limits, @Nullable String signal, @Nullable String fatalError,
+			List<String> errorLines) {
+		if ("SIGXCPU".equals(signal) && limits.cpuSeconds().isPresent()) {
+			return "exceeded " + WorkerPoolSettings.Limits.CPU_TIME + " of " + limits.cpuSeconds().getAsLong() + "s";
+		}
+		if (limits.dataSize().isPresent() && (isNativeMemoryFailure(fatalError)
+				|| errorLines.stream().anyMatch(CrashReport::isNativeMemoryFailure))) {
+			return "exceeded " + WorkerPoolSettings.Limits.DATA_SIZE + " of "
+					+ describeSize(limits.dataSize().getAsLong());
+		}
+		return null;
+	}
+
+	private static boolean isNativeMemoryFailure(@Nullable String text) {
+		if (text == null) {
+			return false;
+		}
+		if (text.contains("Native memory allocation") || text.contains("insufficient memory")
+				|| text.contains("unable to create native thread")) {
+			return true;
+		}
+		return text.contains("java.lang.OutOfMemoryError") && !text.contains("Java heap space")
+				&& !text.contains("Metaspace") && !text.contains("GC overhead")
+				&& !text.contains("Compressed class space") && !text.contains("Requested array size")
+				&& !text.contains("Direct buffer memory");
+	}
+
+	private static String describeSize(long bytes) {
+		long mebibyte = 1024 * 1024;
+		if (bytes % (1024 * mebibyte) == 0) {
+			return (bytes / (1024 * mebibyte)) + "GB";
+		}
+		if (bytes % mebibyte == 0) {
+			return (bytes / mebibyte) + "MB";
+		}
+		return (bytes % 1024 == 0) ? (bytes / 1024) + "KB" : bytes + "B";
 	}
 
 	/**

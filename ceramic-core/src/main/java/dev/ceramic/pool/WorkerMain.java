@@ -15,7 +15,8 @@ import dev.ceramic.process.ProcMain;
  * message, makes the pool's services with the configured {@link ServiceFactory}, greets
  * the application, then serves calls one at a time until it is told goodbye or the
  * channel closes. A service that throws, even a {@link StackOverflowError}, fails only
- * its own call: the error goes back as data and the worker keeps serving.
+ * its own call: the error goes back as data and the worker keeps serving. An
+ * {@link OutOfMemoryError} ends the worker, as the JVM's own do.
  *
  * <p>
  * The configuration (services, factory, system properties, the application's arguments)
@@ -115,6 +116,16 @@ public final class WorkerMain implements ProcMain {
 				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
 				Object result = invoke(call, services.get(call.entry().serviceIndex()));
 				reply = Protocol.result(callId, codec, result, call.entry().returnType());
+			}
+			catch (OutOfMemoryError ex) {
+				// As -XX:+ExitOnOutOfMemoryError does for the JVM's own: an allocation
+				// that failed (a native one past limits.data-size, say) leaves the worker
+				// in no state to go on. Halt, so it is replaced and the caller learns
+				// why.
+				System.err.println("Terminating due to " + ex);
+				System.err.flush();
+				Runtime.getRuntime().halt(3);
+				return;
 			}
 			catch (Throwable ex) {
 				reply = Protocol.error(callId, codec, RemoteError.of(ex));

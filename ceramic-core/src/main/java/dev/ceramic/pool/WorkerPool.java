@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.ceramic.channel.JsonCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pool of worker JVMs that run service implementations out of process. Callers use
@@ -52,6 +54,8 @@ import dev.ceramic.channel.JsonCodec;
  * {@code HouseKeeping} trims it, all sharing one {@code Roster}.
  */
 public final class WorkerPool implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(WorkerPool.class);
 
 	/** How far back {@link PoolSnapshot#recentFailures()} counts. */
 	public static final Duration RECENT_FAILURE_WINDOW = Duration.ofMinutes(1);
@@ -152,6 +156,10 @@ public final class WorkerPool implements AutoCloseable {
 				return;
 			}
 			this.roster.state = PoolState.RUNNING;
+			if (this.settings.limits().dataSize() > 0) {
+				logger.info("Pool '{}' limits each worker's data size with RLIMIT_DATA; it does not place workers in "
+						+ "a cgroup with memory.max", this.settings.name());
+			}
 			this.supervisor.replenish();
 		}
 		finally {

@@ -10,14 +10,15 @@ import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.process.LaunchMode;
 import dev.ceramic.process.ProcOptions;
+import dev.ceramic.process.ResourceLimits;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The settings of one {@link WorkerPool}, in small immutable groups (sizing, queue,
- * recycling, restarts, launch) beside the pool's timeouts and message limits. Build them
- * with {@link #builder(String)}; each setting's default is named on its builder method.
- * The builder's initial values are the defaults the starter reads too, and a test holds
- * the starter's configuration metadata to them. Invalid values fail in
+ * recycling, restarts, limits, launch) beside the pool's timeouts and message limits.
+ * Build them with {@link #builder(String)}; each setting's default is named on its
+ * builder method. The builder's initial values are the defaults the starter reads too,
+ * and a test holds the starter's configuration metadata to them. Invalid values fail in
  * {@link Builder#build()} with an {@link InvalidSettingsException} that names every
  * setting that broke a rule.
  */
@@ -32,6 +33,8 @@ public final class WorkerPoolSettings {
 	private final Recycling recycling;
 
 	private final Restarts restarts;
+
+	private final Limits limits;
 
 	private final ProcOptions launch;
 
@@ -57,7 +60,10 @@ public final class WorkerPoolSettings {
 		this.queue = new Queue(builder.acquireTimeout, builder.maxQueuedCalls);
 		this.recycling = new Recycling(builder.maxCallsPerWorker, builder.maxWorkerMemory);
 		this.restarts = new Restarts(builder.restartBackoff, builder.maxRestartBackoff, builder.crashLoopThreshold);
+		this.limits = new Limits((builder.dataSizeLimit != null) ? builder.dataSizeLimit : 0, builder.cpuTimeLimit,
+				(builder.openFilesLimit != null) ? builder.openFilesLimit : 0, builder.coreDumps);
 		this.launch = builder.launch.name(builder.name)
+			.limits(this.limits.toResourceLimits())
 			.startupTimeout(builder.startupTimeout)
 			.closeGrace(builder.shutdownGrace)
 			.build();
@@ -102,6 +108,11 @@ public final class WorkerPoolSettings {
 	/** How crashed workers are replaced. */
 	public Restarts restarts() {
 		return this.restarts;
+	}
+
+	/** What the kernel lets each worker use. */
+	public Limits limits() {
+		return this.limits;
 	}
 
 	/**
@@ -197,6 +208,44 @@ public final class WorkerPoolSettings {
 	}
 
 	/**
+	 * Limits the kernel enforces on each worker alone, set before its JVM starts; 0 (or
+	 * null) means no limit. A worker that passes one ends, and its crash names the limit.
+	 *
+	 * @param dataSize bytes of private writable memory a worker may map (RLIMIT_DATA)
+	 * @param cpuTime CPU time a worker may use over its life, in whole seconds
+	 * (RLIMIT_CPU), or null
+	 * @param openFiles files a worker may have open at once (RLIMIT_NOFILE)
+	 * @param coreDumps false to turn core files off (RLIMIT_CORE 0); true leaves them as
+	 * inherited
+	 */
+	public record Limits(long dataSize, @Nullable Duration cpuTime, int openFiles, boolean coreDumps) {
+
+		/** The property of the data size limit, as errors name it. */
+		public static final String DATA_SIZE = "limits.data-size";
+
+		/** The property of the CPU time limit, as errors name it. */
+		public static final String CPU_TIME = "limits.cpu-time";
+
+		/** The property of the open files limit, as errors name it. */
+		public static final String OPEN_FILES = "limits.open-files";
+
+		ResourceLimits toResourceLimits() {
+			ResourceLimits limits = ResourceLimits.none().withCoreDumps(this.coreDumps);
+			if (this.dataSize > 0) {
+				limits = limits.withDataSize(this.dataSize);
+			}
+			if (this.cpuTime != null) {
+				limits = limits.withCpuTime(this.cpuTime);
+			}
+			if (this.openFiles > 0) {
+				limits = limits.withOpenFiles(this.openFiles);
+			}
+			return limits;
+		}
+
+	}
+
+	/**
 	 * Builds {@link WorkerPoolSettings}. Its initial values are ceramic's defaults, which
 	 * the Spring Boot starter reads from here too.
 	 */
@@ -241,6 +290,14 @@ public final class WorkerPoolSettings {
 		private Duration maxRestartBackoff = Duration.ofSeconds(10);
 
 		private int crashLoopThreshold = 5;
+
+		private @Nullable Long dataSizeLimit;
+
+		private @Nullable Duration cpuTimeLimit;
+
+		private @Nullable Integer openFilesLimit;
+
+		private boolean coreDumps = true;
 
 		private Builder(String name) {
 			this.name = name;
@@ -429,6 +486,42 @@ public final class WorkerPoolSettings {
 		}
 
 		/**
+		 * Most private writable memory, in bytes, each worker may map: the kernel's
+		 * RLIMIT_DATA, which counts the heap the JVM has committed, its metaspace, code
+		 * cache and thread stacks, and every native allocation; allocations past it fail.
+		 * Default none.
+		 */
+		public Builder dataSizeLimit(@Nullable Long bytes) {
+			this.dataSizeLimit = bytes;
+			return this;
+		}
+
+		/**
+		 * Most CPU time each worker may use over its whole life, start-up included,
+		 * rounded up to whole seconds; the kernel then ends it with SIGXCPU. Default
+		 * none.
+		 */
+		public Builder cpuTimeLimit(@Nullable Duration cpuTime) {
+			this.cpuTimeLimit = cpuTime;
+			return this;
+		}
+
+		/** Most files each worker may have open at once. Default none. */
+		public Builder openFilesLimit(@Nullable Integer openFiles) {
+			this.openFilesLimit = openFiles;
+			return this;
+		}
+
+		/**
+		 * Whether workers may write core files as inherited ({@code true}) or never
+		 * ({@code false}). Default true.
+		 */
+		public Builder coreDumps(boolean coreDumps) {
+			this.coreDumps = coreDumps;
+			return this;
+		}
+
+		/**
 		 * Check the settings and build them.
 		 * @return the settings
 		 * @throws InvalidSettingsException naming every invalid setting
@@ -467,6 +560,17 @@ public final class WorkerPoolSettings {
 			}
 			check.require(this.crashLoopThreshold >= 1, "crash-loop-threshold", "must be at least 1",
 					this.crashLoopThreshold);
+			if (this.dataSizeLimit != null) {
+				check.require(this.dataSizeLimit > 0, Limits.DATA_SIZE,
+						"must be positive (leave it unset for no limit)", this.dataSizeLimit);
+			}
+			if (this.cpuTimeLimit != null) {
+				check.requirePositive(this.cpuTimeLimit, Limits.CPU_TIME);
+			}
+			if (this.openFilesLimit != null) {
+				check.require(this.openFilesLimit > 0, Limits.OPEN_FILES,
+						"must be positive (leave it unset for no limit)", this.openFilesLimit);
+			}
 			check.throwIfAny();
 			return new WorkerPoolSettings(this);
 		}

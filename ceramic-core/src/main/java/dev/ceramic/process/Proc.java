@@ -57,16 +57,19 @@ public final class Proc implements AutoCloseable {
 
 	private final Duration closeGrace;
 
+	private final ResourceLimits limits;
+
 	private final OutputForwarder stdout;
 
 	private final OutputForwarder stderr;
 
-	private Proc(String name, Process process, Chan chan, Duration closeGrace, OutputForwarder stdout,
-			OutputForwarder stderr) {
+	private Proc(String name, Process process, Chan chan, Duration closeGrace, ResourceLimits limits,
+			OutputForwarder stdout, OutputForwarder stderr) {
 		this.name = name;
 		this.process = process;
 		this.chan = chan;
 		this.closeGrace = closeGrace;
+		this.limits = limits;
 		this.stdout = stdout;
 		this.stderr = stderr;
 	}
@@ -116,7 +119,7 @@ public final class Proc implements AutoCloseable {
 				ready);
 		startDaemon(stdout, "ceramic-proc-" + name + "-" + process.pid() + "-stdout");
 		startDaemon(stderr, "ceramic-proc-" + name + "-" + process.pid() + "-stderr");
-		Proc proc = new Proc(name, process, chan, options.closeGrace(), stdout, stderr);
+		Proc proc = new Proc(name, process, chan, options.closeGrace(), options.limits(), stdout, stderr);
 		proc.awaitReady(ready, options.startupTimeout());
 		logger.debug("Started child process '{}' (pid {}) running {} from a {}", name, process.pid(), entry.getName(),
 				options.launchMode().describe());
@@ -146,8 +149,9 @@ public final class Proc implements AutoCloseable {
 		List<String> arguments = List.of(Long.toString(ProcessHandle.current().pid()),
 				Integer.toString(chan.options().maxFrameSize()), Integer.toString(chan.options().maxFileDescriptors()),
 				entry.getName());
-		return options.launchMode()
-			.command(options.javaExecutable().toString(), jvmArguments, ChildMain.class.getName(), arguments);
+		return options.limits()
+			.wrap(options.launchMode()
+				.command(options.javaExecutable().toString(), jvmArguments, ChildMain.class.getName(), arguments));
 	}
 
 	private static void configureEnvironment(ProcessBuilder builder, ProcOptions options) {
@@ -280,6 +284,14 @@ public final class Proc implements AutoCloseable {
 	 */
 	public long pid() {
 		return this.process.pid();
+	}
+
+	/**
+	 * Return the limits the kernel enforces on the child.
+	 * @return the limits
+	 */
+	public ResourceLimits limits() {
+		return this.limits;
 	}
 
 	/**

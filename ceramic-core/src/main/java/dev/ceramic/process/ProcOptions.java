@@ -52,6 +52,8 @@ public final class ProcOptions {
 
 	private final boolean startupCache;
 
+	private final ResourceLimits limits;
+
 	private ProcOptions(Builder builder) {
 		this.name = builder.name;
 		this.javaHome = builder.javaHome;
@@ -67,6 +69,7 @@ public final class ProcOptions {
 		this.closeGrace = builder.closeGrace;
 		this.launchMode = (builder.launchMode != null) ? builder.launchMode : LaunchMode.currentClasspath();
 		this.startupCache = builder.startupCache;
+		this.limits = builder.limits;
 	}
 
 	/**
@@ -116,6 +119,7 @@ public final class ProcOptions {
 		builder.closeGrace = this.closeGrace;
 		builder.launchMode = this.launchMode;
 		builder.startupCache = this.startupCache;
+		builder.limits = this.limits;
 		return builder;
 	}
 
@@ -176,6 +180,10 @@ public final class ProcOptions {
 		return this.startupCache;
 	}
 
+	public ResourceLimits limits() {
+		return this.limits;
+	}
+
 	/**
 	 * Builds {@link ProcOptions}.
 	 */
@@ -206,6 +214,8 @@ public final class ProcOptions {
 		private @Nullable LaunchMode launchMode;
 
 		private boolean startupCache = true;
+
+		private ResourceLimits limits = ResourceLimits.none();
 
 		private Builder() {
 		}
@@ -379,6 +389,18 @@ public final class ProcOptions {
 		 */
 		public Builder startupCache(boolean startupCache) {
 			this.startupCache = startupCache;
+			return this;
+		}
+
+		/**
+		 * Set the limits the kernel enforces on the child. Defaults to none: the child
+		 * inherits this process's. With any limit set, {@code /bin/sh} sets them and then
+		 * becomes the JVM, which costs a few milliseconds per start.
+		 * @param limits the limits
+		 * @return this builder
+		 */
+		public Builder limits(ResourceLimits limits) {
+			this.limits = limits;
 			return this;
 		}
 

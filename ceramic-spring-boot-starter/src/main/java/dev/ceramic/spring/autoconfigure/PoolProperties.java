@@ -115,6 +115,11 @@ public class PoolProperties {
 	private @Nullable Integer maxNestingDepth;
 
 	/**
+	 * Limits the kernel enforces on each worker alone.
+	 */
+	private Limits limits = new Limits();
+
+	/**
 	 * Return the built-in defaults, which {@code ceramic.defaults} overrides: those of
 	 * ceramic's core, read from a settings builder that was given nothing.
 	 * @return the built-in defaults
@@ -141,6 +146,7 @@ public class PoolProperties {
 		map.from(core.launch()::workingDirectory).to(defaults::setWorkingDirectory);
 		map.from(core::maxFrameSize).as(DataSize::ofBytes).to(defaults::setMaxFrameSize);
 		map.from(core::maxNestingDepth).to(defaults::setMaxNestingDepth);
+		map.from(core.limits()::coreDumps).to(defaults.limits::setCoreDumps);
 		return defaults;
 	}
 
@@ -169,6 +175,7 @@ public class PoolProperties {
 		merged.workingDirectory = pick(this.workingDirectory, fallback.workingDirectory);
 		merged.maxFrameSize = pick(this.maxFrameSize, fallback.maxFrameSize);
 		merged.maxNestingDepth = pick(this.maxNestingDepth, fallback.maxNestingDepth);
+		merged.limits = this.limits.inheritFrom(fallback.limits);
 		return merged;
 	}
 
@@ -199,6 +206,10 @@ public class PoolProperties {
 		map.from(this.workingDirectory).to(builder::workingDirectory);
 		map.from(this.maxFrameSize).as(DataSize::toBytes).to(builder::maxFrameSize);
 		map.from(this.maxNestingDepth).to(builder::maxNestingDepth);
+		map.from(this.limits.dataSize).as(DataSize::toBytes).to(builder::dataSizeLimit);
+		map.from(this.limits.cpuTime).to(builder::cpuTimeLimit);
+		map.from(this.limits.openFiles).to(builder::openFilesLimit);
+		map.from(this.limits.coreDumps).to(builder::coreDumps);
 		return builder;
 	}
 
@@ -360,6 +371,93 @@ public class PoolProperties {
 
 	public void setMaxNestingDepth(@Nullable Integer maxNestingDepth) {
 		this.maxNestingDepth = maxNestingDepth;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	public void setLimits(Limits limits) {
+		this.limits = limits;
+	}
+
+	/**
+	 * Limits the kernel enforces on each worker alone ({@code setrlimit}), set by
+	 * {@code /bin/sh} before the worker's JVM starts, as soft and hard limits. A worker
+	 * that passes one ends, the caller gets a WorkerCrashedException that names the
+	 * limit, and the pool replaces the worker. Unset limits are inherited from the
+	 * application.
+	 */
+	public static class Limits {
+
+		/**
+		 * Most private writable memory a worker may map (RLIMIT_DATA): its committed heap
+		 * (up to -Xmx), metaspace, code cache, thread stacks and every native allocation.
+		 * An allocation past it fails, and the worker ends. Leave room above -Xmx: a
+		 * worker maps about 50MB (serial collector) to 110MB (G1) besides its heap.
+		 */
+		private @Nullable DataSize dataSize;
+
+		/**
+		 * Most CPU time a worker may use over its whole life, start-up included, in whole
+		 * seconds (RLIMIT_CPU); the kernel then ends it with SIGXCPU. Recycling
+		 * (max-calls-per-worker) starts the count again with a new worker.
+		 */
+		private @Nullable Duration cpuTime;
+
+		/**
+		 * Most files (and sockets) a worker may have open at once (RLIMIT_NOFILE);
+		 * opening more fails that call, and the worker keeps serving.
+		 */
+		private @Nullable Integer openFiles;
+
+		/**
+		 * Whether workers may write core files, as far as the application's own limit
+		 * allows; false sets their core file size limit to 0.
+		 */
+		private @Nullable Boolean coreDumps;
+
+		Limits inheritFrom(Limits fallback) {
+			Limits merged = new Limits();
+			merged.dataSize = pick(this.dataSize, fallback.dataSize);
+			merged.cpuTime = pick(this.cpuTime, fallback.cpuTime);
+			merged.openFiles = pick(this.openFiles, fallback.openFiles);
+			merged.coreDumps = pick(this.coreDumps, fallback.coreDumps);
+			return merged;
+		}
+
+		public @Nullable DataSize getDataSize() {
+			return this.dataSize;
+		}
+
+		public void setDataSize(@Nullable DataSize dataSize) {
+			this.dataSize = dataSize;
+		}
+
+		public @Nullable Duration getCpuTime() {
+			return this.cpuTime;
+		}
+
+		public void setCpuTime(@Nullable Duration cpuTime) {
+			this.cpuTime = cpuTime;
+		}
+
+		public @Nullable Integer getOpenFiles() {
+			return this.openFiles;
+		}
+
+		public void setOpenFiles(@Nullable Integer openFiles) {
+			this.openFiles = openFiles;
+		}
+
+		public @Nullable Boolean getCoreDumps() {
+			return this.coreDumps;
+		}
+
+		public void setCoreDumps(@Nullable Boolean coreDumps) {
+			this.coreDumps = coreDumps;
+		}
+
 	}
 
 }

@@ -93,6 +93,18 @@ final class PoolValidator {
 		 * The bean property bound from a key under the pool's prefix, if there is one.
 		 */
 		private @Nullable String propertyOf(String setting) {
+			int dot = setting.indexOf('.');
+			if (dot > 0) {
+				// A group's key, such as limits.data-size: its bean and then the key in
+				// it.
+				String group = propertyOf(setting.substring(0, dot));
+				Object bean = (group != null) ? this.pool.getPropertyValue(group) : null;
+				String nested = (bean != null)
+						? new Reporter(this.path, this.prefix, new BeanWrapperImpl(bean), this.errors)
+							.propertyOf(setting.substring(dot + 1))
+						: null;
+				return (nested != null) ? group + "." + nested : null;
+			}
 			for (PropertyDescriptor descriptor : this.pool.getPropertyDescriptors()) {
 				if (this.pool.isWritableProperty(descriptor.getName())
 						&& DataObjectPropertyName.toDashedForm(descriptor.getName()).equals(setting)) {

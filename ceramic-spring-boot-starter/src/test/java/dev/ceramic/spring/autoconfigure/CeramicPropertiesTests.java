@@ -203,6 +203,45 @@ class CeramicPropertiesTests {
 	}
 
 	@Test
+	void limitsBindToCoreSettingsAndAPoolsLimitsOverrideTheDefaultsKeyByKey() {
+		this.contextRunner
+			.withPropertyValues("ceramic.defaults.min-workers=0", "ceramic.defaults.limits.data-size=512MB",
+					"ceramic.defaults.limits.cpu-time=10s", "ceramic.defaults.limits.core-dumps=false",
+					"ceramic.pools.echo.limits.cpu-time=1m", "ceramic.pools.echo.limits.open-files=256")
+			.run((context) -> {
+				WorkerPoolSettings.Limits limits = settings(context).limits();
+				assertThat(limits)
+					.isEqualTo(new WorkerPoolSettings.Limits(512L * 1024 * 1024, Duration.ofMinutes(1), 256, false));
+				assertThat(settings(context).launch().limits().cpuSeconds()).hasValue(60);
+				assertThat(context.getBean(CeramicProperties.class).effective("other").getLimits().getCpuTime())
+					.isEqualTo(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void withoutLimitsAPoolHasNone() {
+		this.contextRunner.withPropertyValues("ceramic.defaults.min-workers=0").run((context) -> {
+			assertThat(settings(context).limits()).isEqualTo(new WorkerPoolSettings.Limits(0, null, 0, true));
+			assertThat(settings(context).launch().limits().isEmpty()).isTrue();
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					ceramic.pools.echo.limits.data-size=0B      | ceramic.pools.echo.limits.data-size must be positive (leave it unset for no limit), but was 0B
+					ceramic.pools.echo.limits.data-size=-1MB    | ceramic.pools.echo.limits.data-size must be positive (leave it unset for no limit), but was -1048576B
+					ceramic.pools.echo.limits.cpu-time=0s       | ceramic.pools.echo.limits.cpu-time must be positive, but was PT0S
+					ceramic.defaults.limits.cpu-time=-1s        | ceramic.defaults.limits.cpu-time must be positive, but was PT-1S
+					ceramic.pools.echo.limits.open-files=0      | ceramic.pools.echo.limits.open-files must be positive (leave it unset for no limit), but was 0
+					ceramic.pools.echo.limits.open-files=-5     | ceramic.pools.echo.limits.open-files must be positive (leave it unset for no limit), but was -5
+					""")
+	void whenALimitIsNotPositiveThenStartUpFailsWithAMessageThatNamesItsKey(String property, String message) {
+		this.contextRunner.withPropertyValues("ceramic.defaults.min-workers=0", property)
+			.run(failsWith((failure) -> assertThat(failure).hasMessageContaining(message)));
+	}
+
+	@Test
 	void whenMinWorkersExceedsMaxWorkersThenStartUpFailsNamingBothKeys() {
 		this.contextRunner.withPropertyValues("ceramic.pools.x.min-workers=5", "ceramic.pools.x.max-workers=2")
 			.run(failsWith((failure) -> assertThat(failure).hasMessageContaining(
