@@ -297,7 +297,7 @@ public final class WorkerPoolSettings {
 
 		private @Nullable Integer openFilesLimit;
 
-		private boolean coreDumps = true;
+		private boolean coreDumps;
 
 		private Builder(String name) {
 			this.name = name;
@@ -514,7 +514,8 @@ public final class WorkerPoolSettings {
 
 		/**
 		 * Whether workers may write core files as inherited ({@code true}) or never
-		 * ({@code false}). Default true.
+		 * ({@code false}). Default false: a core file holds the worker's memory, secrets
+		 * included.
 		 */
 		public Builder coreDumps(boolean coreDumps) {
 			this.coreDumps = coreDumps;

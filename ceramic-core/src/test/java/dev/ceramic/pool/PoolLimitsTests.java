@@ -115,8 +115,22 @@ class PoolLimitsTests {
 	}
 
 	@Test
-	void withoutLimitsAWorkerInheritsTheApplicationsLimits() {
-		WorkerPoolSettings settings = settings("limits-none").maxWorkers(1).build();
+	void byDefaultAWorkerInheritsTheApplicationsLimitsButWritesNoCoreFile() {
+		WorkerPoolSettings settings = settings("limits-default").maxWorkers(1).build();
+		try (WorkerPool pool = build(settings)) {
+			long pid = pool.proxy(LimitsService.class).pid();
+			List<String> mine = limitsOf(ProcessHandle.current().pid());
+			List<String> workers = limitsOf(pid);
+			assertThat(workers).anySatisfy((line) -> assertThat(line).matches("Max core file size\\s+0\\s+0\\s.*"));
+			assertThat(workers.stream().filter((line) -> !line.startsWith("Max core file size")))
+				.containsExactlyElementsOf(
+						mine.stream().filter((line) -> !line.startsWith("Max core file size")).toList());
+		}
+	}
+
+	@Test
+	void withCoreDumpsAndNoLimitsAWorkerInheritsAllOfTheApplicationsLimits() {
+		WorkerPoolSettings settings = settings("limits-none").maxWorkers(1).coreDumps(true).build();
 		try (WorkerPool pool = build(settings)) {
 			long pid = pool.proxy(LimitsService.class).pid();
 			assertThat(limitsOf(pid)).isEqualTo(limitsOf(ProcessHandle.current().pid()));

@@ -413,7 +413,8 @@ public class PoolProperties {
 
 		/**
 		 * Whether workers may write core files, as far as the application's own limit
-		 * allows; false sets their core file size limit to 0.
+		 * allows. Off by default, since a core file holds the worker's memory, secrets
+		 * included: their core file size limit is then 0.
 		 */
 		private @Nullable Boolean coreDumps;
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.ceramic.pool.WorkerPoolSettings;
+import dev.ceramic.process.ResourceLimits;
 import dev.ceramic.spring.fixtures.basic.BasicFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,11 +220,18 @@ class CeramicPropertiesTests {
 	}
 
 	@Test
-	void withoutLimitsAPoolHasNone() {
+	void withoutLimitsAPoolHasNoneButCoreFilesAreOff() {
 		this.contextRunner.withPropertyValues("ceramic.defaults.min-workers=0").run((context) -> {
-			assertThat(settings(context).limits()).isEqualTo(new WorkerPoolSettings.Limits(0, null, 0, true));
-			assertThat(settings(context).launch().limits().isEmpty()).isTrue();
+			assertThat(settings(context).limits()).isEqualTo(new WorkerPoolSettings.Limits(0, null, 0, false));
+			assertThat(settings(context).launch().limits()).isEqualTo(ResourceLimits.none().withCoreDumps(false));
 		});
+	}
+
+	@Test
+	void coreDumpsCanBeTurnedOn() {
+		this.contextRunner
+			.withPropertyValues("ceramic.defaults.min-workers=0", "ceramic.pools.echo.limits.core-dumps=true")
+			.run((context) -> assertThat(settings(context).launch().limits().isEmpty()).isTrue());
 	}
 
 	@ParameterizedTest
