@@ -130,6 +130,30 @@ class StartupCacheDirectoryTests {
 		assertThat(entries(base)).isEmpty();
 	}
 
+	@Test
+	void cleanupRacingAnotherProcessThatMakesEntriesDeletesNoneOfThem(@TempDir Path temp) throws Exception {
+		Path base = temp.resolve("base");
+		int uid = uid(temp);
+		PrivateDirectory.ensure(base, uid);
+		ProcOptions options = ChildJvms.options("makes-cache-entries")
+			.startupCache(false)
+			.systemProperty(HoldsCacheEntry.BASE, base.toString())
+			.systemProperty(HoldsCacheEntry.PREFIX, StartupCache.ENTRY_PREFIX + PID_NOT_ALIVE_HERE + "-")
+			.build();
+		Chan chan = Chan.open();
+		try (Proc proc = Proc.start(MakesCacheEntries.class, chan, options)) {
+			// Clean up for as long as the child makes entries, each time it reports one.
+			List<Path> made = new ArrayList<>();
+			int deleted = 0;
+			while (made.size() < MakesCacheEntries.COUNT) {
+				deleted += LockedEntry.deleteAbandoned(base, StartupCache.ENTRY_PREFIX, uid);
+				made.add(Path.of(new String(chan.recv(), StandardCharsets.UTF_8)));
+			}
+			assertThat(deleted).isZero();
+			assertThat(entries(base)).containsExactlyInAnyOrderElementsOf(made);
+		}
+	}
+
 	private static void assertRefused(Path base, String problem, String remedy) throws IOException {
 		Logger logger = (Logger) LoggerFactory.getLogger(StartupCache.class);
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -195,6 +219,41 @@ class StartupCacheDirectoryTests {
 			chan.send(new byte[] { 1 });
 			assertThat(chan.recv()).containsExactly(1);
 		}
+	}
+
+	/**
+	 * A child that makes {@link #COUNT} cache entries as fast as it can, sending each
+	 * path without waiting, and holds them all until the channel closes.
+	 */
+	static final class MakesCacheEntries implements ProcMain {
+
+		static final int COUNT = 300;
+
+		@Override
+		public void run(Chan chan) {
+			List<LockedEntry> entries = new ArrayList<>();
+			try {
+				for (int i = 0; i < COUNT; i++) {
+					LockedEntry entry = LockedEntry.create(Path.of(System.getProperty(HoldsCacheEntry.BASE)),
+							System.getProperty(HoldsCacheEntry.PREFIX));
+					entries.add(entry);
+					chan.send(entry.directory().toString().getBytes(StandardCharsets.UTF_8));
+				}
+				while (true) {
+					chan.recv();
+				}
+			}
+			catch (ChannelClosedException ex) {
+				// The parent is done with us.
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+			finally {
+				entries.forEach(LockedEntry::close);
+			}
+		}
+
 	}
 
 	/**
