@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
@@ -142,14 +145,33 @@ class StartupCacheDirectoryTests {
 			.build();
 		Chan chan = Chan.open();
 		try (Proc proc = Proc.start(MakesCacheEntries.class, chan, options)) {
-			// Clean up for as long as the child makes entries, each time it reports one.
+			// Clean up without pause for as long as the child makes entries.
+			AtomicBoolean making = new AtomicBoolean(true);
+			AtomicInteger deleted = new AtomicInteger();
+			AtomicReference<Throwable> failure = new AtomicReference<>();
+			Thread cleanup = new Thread(() -> {
+				try {
+					while (making.get()) {
+						deleted.addAndGet(LockedEntry.deleteAbandoned(base, StartupCache.ENTRY_PREFIX, uid));
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					failure.set(ex);
+				}
+			}, "cache-cleanup-race");
+			cleanup.start();
 			List<Path> made = new ArrayList<>();
-			int deleted = 0;
-			while (made.size() < MakesCacheEntries.COUNT) {
-				deleted += LockedEntry.deleteAbandoned(base, StartupCache.ENTRY_PREFIX, uid);
-				made.add(Path.of(new String(chan.recv(), StandardCharsets.UTF_8)));
+			try {
+				while (made.size() < MakesCacheEntries.COUNT) {
+					made.add(Path.of(new String(chan.recv(), StandardCharsets.UTF_8)));
+				}
 			}
-			assertThat(deleted).isZero();
+			finally {
+				making.set(false);
+				cleanup.join();
+			}
+			assertThat(failure.get()).isNull();
+			assertThat(deleted.get()).isZero();
 			assertThat(entries(base)).containsExactlyInAnyOrderElementsOf(made);
 		}
 	}
