@@ -3,6 +3,7 @@ package dev.ceramic.process;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -165,7 +166,10 @@ final class StartupCache {
 		// Children see the file only complete: written under another name, then moved.
 		Path partial = Files.createTempFile(directory, library.fileName(), ".partial");
 		try (InputStream in = library.resource().openStream()) {
-			Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+			// Into the file as made (owner-only): replacing it would make a new one.
+			try (OutputStream out = Files.newOutputStream(partial)) {
+				in.transferTo(out);
+			}
 			Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
 		}
 		finally {
