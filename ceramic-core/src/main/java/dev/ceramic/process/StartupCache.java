@@ -3,17 +3,16 @@ package dev.ceramic.process;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
@@ -43,36 +42,58 @@ import org.slf4j.LoggerFactory;
  * files.</li>
  * </ul>
  *
- * Everything lives in one directory per parent JVM, created with owner-only permissions
- * (so that no other user can swap the library or the archive) and deleted when the parent
- * exits; directories left behind by parents that were killed are deleted on the next
- * start.
+ * Everything lives in one entry per parent JVM ({@link LockedEntry}) under a base
+ * directory of this user's alone, {@code <java.io.tmpdir>/ceramic-<uid>}
+ * ({@link PrivateDirectory}), so that no other user can swap the library or the archive.
+ * A base that another user could change is refused with one warning, and children start
+ * without the cache. The parent holds its entry's lock while it runs and deletes the
+ * entry when it exits; entries whose lock no one holds, left behind by parents that were
+ * killed, are deleted on the next start.
  */
 final class StartupCache {
 
 	static final String LIBRARY_OVERRIDE = "org.newsclub.net.unix.library.override";
 
-	private static final String DIRECTORY_PREFIX = "ceramic-startup-";
+	static final String ENTRY_PREFIX = "ceramic-startup-";
+
+	private static final String BASE_PREFIX = "ceramic-";
 
 	private static final Duration TRAINING_TIMEOUT = Duration.ofSeconds(60);
 
 	private static final Logger logger = LoggerFactory.getLogger(StartupCache.class);
 
-	private static final Object lock = new Object();
+	private static final StartupCache shared = new StartupCache(null);
+
+	/** The base directory, or {@code null} for this user's one in the temp directory. */
+	private final @Nullable Path base;
+
+	private final Object lock = new Object();
 
 	// Guarded by lock.
 
-	private static @Nullable Path directory;
+	private @Nullable LockedEntry entry;
 
-	private static boolean libraryLookedUp;
+	private @Nullable IOException refused;
 
-	private static @Nullable Path library;
+	private boolean libraryLookedUp;
 
-	private static final Map<String, Archive> archives = new HashMap<>();
+	private @Nullable Path library;
 
-	private static int archivesMade;
+	private final Map<String, Archive> archives = new HashMap<>();
 
-	private StartupCache() {
+	private int archivesMade;
+
+	private StartupCache(@Nullable Path base) {
+		this.base = base;
+	}
+
+	/**
+	 * A cache of its own under the given base directory, for tests.
+	 * @param base the base directory, which it creates or checks as it would its own
+	 * @return the cache
+	 */
+	static StartupCache under(Path base) {
+		return new StartupCache(base);
 	}
 
 	/**
@@ -82,6 +103,15 @@ final class StartupCache {
 	 * @return the options to add before the caller's own
 	 */
 	static List<String> jvmArguments(ProcOptions options) {
+		return shared.arguments(options);
+	}
+
+	/**
+	 * Return the JVM options that let a child reuse what this cache holds.
+	 * @param options the child's options
+	 * @return the options to add before the caller's own
+	 */
+	List<String> arguments(ProcOptions options) {
 		if (!options.startupCache()) {
 			return List.of();
 		}
@@ -105,7 +135,7 @@ final class StartupCache {
 	}
 
 	/** The native library this JVM's junixsocket loaded, as a file children can load. */
-	private static @Nullable Path library() {
+	private @Nullable Path library() {
 		synchronized (lock) {
 			if (!libraryLookedUp) {
 				libraryLookedUp = true;
@@ -120,7 +150,7 @@ final class StartupCache {
 		}
 	}
 
-	private static @Nullable Path extractLibrary() throws IOException {
+	private @Nullable Path extractLibrary() throws IOException {
 		String override = System.getProperty(LIBRARY_OVERRIDE, "");
 		if (!override.isEmpty()) {
 			Path path = Path.of(override);
@@ -131,16 +161,26 @@ final class StartupCache {
 		if (library == null) {
 			return null;
 		}
-		Path target = directory().resolve(library.fileName());
+		Path directory = directory();
+		Path target = directory.resolve(library.fileName());
+		// Children see the file only complete: written under another name, then moved.
+		Path partial = Files.createTempFile(directory, library.fileName(), ".partial");
 		try (InputStream in = library.resource().openStream()) {
-			Files.copy(in, target);
+			// Into the file as made (owner-only): replacing it would make a new one.
+			try (OutputStream out = Files.newOutputStream(partial)) {
+				in.transferTo(out);
+			}
+			Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+		finally {
+			Files.deleteIfExists(partial);
 		}
 		logger.debug("Children load junixsocket's native library from {}", target);
 		return target;
 	}
 
 	/** The archive to use, or {@code null} while there is none yet. */
-	private static @Nullable Path archive(ProcOptions options) {
+	private @Nullable Path archive(ProcOptions options) {
 		if (!(options.launchMode() instanceof ClasspathLaunchMode launchMode)
 				|| options.jvmArguments().stream().anyMatch(StartupCache::choosesSharing)
 				|| Proc.javaFeatureVersion(options.javaExecutable()) < 17) {
@@ -214,7 +254,7 @@ final class StartupCache {
 	 * Start a child as the given options would, exchange a message, and let it exit so
 	 * that it writes the archive.
 	 */
-	private static void train(String key, ProcOptions options, Path file, String jars) {
+	private void train(String key, ProcOptions options, Path file, String jars) {
 		long start = System.nanoTime();
 		boolean ready = false;
 		try {
@@ -268,43 +308,50 @@ final class StartupCache {
 		}
 	}
 
-	/** This parent's directory, created on first use. Called with the lock held. */
-	private static Path directory() throws IOException {
-		Path current = directory;
-		if (current == null) {
-			deleteAbandonedDirectories();
-			current = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-");
-			Path created = current;
-			Runtime.getRuntime()
-				.addShutdownHook(new Thread(() -> deleteRecursively(created), "ceramic-startup-cache-cleanup"));
-			directory = current;
+	/**
+	 * This parent's entry, created on first use. Called with the lock held.
+	 * @throws IOException if there is none, now and for the rest of this cache's life
+	 */
+	private Path directory() throws IOException {
+		LockedEntry current = this.entry;
+		if (current != null) {
+			return current.directory();
 		}
-		return current;
+		IOException failure = this.refused;
+		if (failure != null) {
+			throw failure;
+		}
+		try {
+			Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+			int uid = PrivateDirectory.currentUid(temp);
+			Path base = (this.base != null) ? this.base : temp.resolve(BASE_PREFIX + uid);
+			PrivateDirectory.ensure(base, uid);
+			LockedEntry.deleteAbandoned(base, ENTRY_PREFIX, uid);
+			current = LockedEntry.create(base, ENTRY_PREFIX + ProcessHandle.current().pid() + "-");
+		}
+		catch (PrivateDirectory.NotPrivateException ex) {
+			logger.warn("Child JVMs start without the start-up cache: {}", ex.getMessage());
+			this.refused = ex;
+			throw ex;
+		}
+		catch (IOException | RuntimeException ex) {
+			IOException failed = (ex instanceof IOException io) ? io : new IOException(ex);
+			this.refused = failed;
+			throw failed;
+		}
+		LockedEntry created = current;
+		Runtime.getRuntime().addShutdownHook(new Thread(created::close, "ceramic-startup-cache-cleanup"));
+		this.entry = current;
+		return current.directory();
 	}
 
-	/** Delete the directories of parents that died without their shutdown hooks. */
-	private static void deleteAbandonedDirectories() {
-		Path temp = Path.of(System.getProperty("java.io.tmpdir"));
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(temp, DIRECTORY_PREFIX + "*")) {
-			for (Path entry : entries) {
-				String rest = entry.getFileName().toString().substring(DIRECTORY_PREFIX.length());
-				int dash = rest.indexOf('-');
-				if (dash > 0 && ProcessHandle.of(Long.parseLong(rest.substring(0, dash))).isEmpty()) {
-					deleteRecursively(entry);
-				}
+	/** Delete this cache's entry and let go of its lock, for tests. */
+	void close() {
+		synchronized (this.lock) {
+			LockedEntry current = this.entry;
+			if (current != null) {
+				current.close();
 			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Best effort: another user's directory, or not ours at all.
-		}
-	}
-
-	private static void deleteRecursively(Path root) {
-		try (Stream<Path> paths = Files.walk(root)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException | RuntimeException ex) {
-			// Best effort.
 		}
 	}
 
