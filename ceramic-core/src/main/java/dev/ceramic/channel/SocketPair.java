@@ -4,8 +4,13 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import dev.ceramic.platform.Platform;
 
 import org.newsclub.net.unix.AFAddressFamily;
 import org.newsclub.net.unix.AFDatagramChannel;
@@ -32,9 +37,19 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * one a descriptor from {@code socket(2)}; the socketpair's descriptors then overwrite
  * those two in the sockets' {@link FileDescriptor}s, and nothing closes them. The pair is
  * made here by the same junixsocket code, through a {@link Maker} that creates each
- * socket's first descriptor itself, notes its number, and closes it once the socketpair's
- * has replaced it. That number is still open until then, so no other descriptor can have
- * it.
+ * socket's first descriptor itself, notes its number and the socket it names, and closes
+ * that number once the socketpair's has replaced it, but only while it still names that
+ * socket.
+ *
+ * <p>
+ * The identity guards against a junixsocket that closes the replaced descriptor itself:
+ * its number may then already name another thread's file or socket, which a close by
+ * number alone would close. A socket's identity is its inode as Linux's
+ * {@code /proc/self/fd} shows it ({@code socket:[4711]}). While the number still names
+ * that socket, nothing but this class holds it, so nothing can close or reuse it between
+ * the check and the close. Where {@link Platform.Capability#DESCRIPTOR_INSPECTION} is
+ * missing, the identity cannot be read, and the two descriptors are left open: a leak of
+ * two descriptors per channel is safer than a close that might hit someone else's.
  */
 final class SocketPair {
 
@@ -67,6 +82,40 @@ final class SocketPair {
 	}
 
 	/**
+	 * Return what a descriptor of this process names, such as {@code socket:[4711]}.
+	 * @param number the descriptor's number
+	 * @return what it names, or empty where
+	 * {@link Platform.Capability#DESCRIPTOR_INSPECTION} is missing or the number is not
+	 * open
+	 */
+	static Optional<String> identity(int number) {
+		if (!Platform.supports(Platform.Capability.DESCRIPTOR_INSPECTION)) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/fd/" + number)).toString());
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Close a descriptor by its number if it still names what it named when noted.
+	 * @param number the descriptor's number
+	 * @param identity what it named then, from {@link #identity(int)}
+	 * @return whether it was closed
+	 * @throws IOException if junixsocket cannot make a descriptor of the number
+	 */
+	static boolean closeIfStill(int number, String identity) throws IOException {
+		if (!identity(number).equals(Optional.of(identity))) {
+			return false;
+		}
+		Descriptors.closeQuietly(FileDescriptorCast.unsafeUsing(number).getFileDescriptor());
+		return true;
+	}
+
+	/**
 	 * A selector provider that only makes socket pairs: junixsocket's
 	 * {@code openSocketChannelPair()} takes its two sockets from {@link #newSocket()},
 	 * which creates each one's descriptor and notes the number.
@@ -78,6 +127,9 @@ final class SocketPair {
 		/** The number of each socket's first descriptor, -1 once it is closed. */
 		private final List<Integer> numbers = new ArrayList<>(2);
 
+		/** What each socket's first descriptor named, where that can be read. */
+		private final List<Optional<String>> identities = new ArrayList<>(2);
+
 		@Override
 		protected AFSocket<AFUNIXSocketAddress> newSocket() throws IOException {
 			AFUNIXSocket socket = AFUNIXSocket.newInstance();
@@ -88,6 +140,7 @@ final class SocketPair {
 				int number = number(socket.getFileDescriptor());
 				this.sockets.add(socket);
 				this.numbers.add(number);
+				this.identities.add(identity(number));
 				return socket;
 			}
 			catch (IOException | RuntimeException ex) {
@@ -98,14 +151,17 @@ final class SocketPair {
 
 		/**
 		 * Close the descriptor each socket was created with, where the socketpair's has
-		 * replaced it.
+		 * replaced it and the number still names the socket it was created for.
 		 */
 		void closeReplaced() throws IOException {
 			for (int i = 0; i < this.sockets.size(); i++) {
 				int first = this.numbers.get(i);
 				FileDescriptor now = this.sockets.get(i).getFileDescriptor();
 				if (first >= 0 && now.valid() && number(now) != first) {
-					Descriptors.closeQuietly(FileDescriptorCast.unsafeUsing(first).getFileDescriptor());
+					Optional<String> identity = this.identities.get(i);
+					if (identity.isPresent()) {
+						closeIfStill(first, identity.get());
+					}
 					this.numbers.set(i, -1);
 				}
 			}

@@ -1,5 +1,6 @@
 package dev.ceramic.channel;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
@@ -10,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.ceramic.platform.Platform;
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.process.Proc;
 import dev.ceramic.test.ProcessResources;
@@ -25,11 +28,16 @@ import dev.ceramic.test.pool.TestPools;
 import dev.ceramic.test.proc.ChildJvms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocketPair;
+import org.newsclub.net.unix.FileDescriptorCast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The socketpair under {@link Chan#open()}: no name in any namespace, so no other local
@@ -52,6 +60,49 @@ class SocketPairTests {
 		assertThat(after.openFileDescriptors())
 			.as("open descriptors after 1,000 channels; sockets now: %s", after.describeSockets())
 			.isEqualTo(before.openFileDescriptors());
+	}
+
+	@Test
+	void junixsocketsOwnSocketpairStillLeavesTwoDescriptorsOpenAPair() throws IOException {
+		assumeTrue(Platform.supports(Platform.Capability.DESCRIPTOR_INSPECTION), "no /proc/self/fd to count in");
+		openAndCloseJunixsocketPairs(10);
+		ProcessResources before = ProcessResources.now();
+		openAndCloseJunixsocketPairs(50);
+		ProcessResources after = ProcessResources.now();
+		assertThat(after.openFileDescriptors() - before.openFileDescriptors())
+			.as("descriptors left open by 50 of junixsocket's AFUNIXSocketPair.open(), each closed: "
+					+ "if not 100, junixsocket no longer leaks in socketpair; remove SocketPair's Maker "
+					+ "workaround and make the pair with AFUNIXSocketPair.open()")
+			.isEqualTo(100);
+	}
+
+	@Test
+	void aNoteOfASocketWhoseNumberNowNamesAnotherFileClosesNothing(@TempDir Path directory) throws IOException {
+		assumeTrue(Platform.supports(Platform.Capability.DESCRIPTOR_INSPECTION), "no /proc/self/fd to read");
+		Path file = Files.writeString(directory.resolve("someone-elses"), "still open");
+		// A socket's number and identity noted, the socket closed (as a junixsocket that
+		// closes the replaced descriptor would), and its number reused by a file: the
+		// lowest free number is the one just closed.
+		for (int attempt = 0; attempt < 10; attempt++) {
+			AFUNIXSocket socket = AFUNIXSocket.newInstance();
+			socket.getSoTimeout();
+			int number = number(socket);
+			String noted = SocketPair.identity(number).orElseThrow();
+			assertThat(noted).startsWith("socket:[");
+			socket.close();
+			try (FileInputStream reuser = new FileInputStream(file.toFile())) {
+				if (FileDescriptorCast.using(reuser.getFD()).as(Integer.class) != number) {
+					continue;
+				}
+				boolean closed = SocketPair.closeIfStill(number, noted);
+				assertThat(SocketPair.identity(number)).as("what number %d names", number)
+					.isEqualTo(Optional.of(file.toRealPath().toString()));
+				assertThat(new String(reuser.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("still open");
+				assertThat(closed).as("closed by number").isFalse();
+				return;
+			}
+		}
+		throw new AssertionError("no file got the number of a socket just closed in 10 attempts");
 	}
 
 	@Test
@@ -152,6 +203,18 @@ class SocketPairTests {
 		catch (SocketTimeoutException ex) {
 			return false;
 		}
+	}
+
+	private static void openAndCloseJunixsocketPairs(int times) throws IOException {
+		for (int i = 0; i < times; i++) {
+			AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
+			pair.getSocket1().close();
+			pair.getSocket2().close();
+		}
+	}
+
+	private static int number(AFUNIXSocket socket) throws IOException {
+		return FileDescriptorCast.using(socket.getFileDescriptor()).as(Integer.class);
 	}
 
 	private static void openAndClose(int times) {
