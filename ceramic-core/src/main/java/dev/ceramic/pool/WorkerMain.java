@@ -28,8 +28,9 @@ import dev.ceramic.process.ProcMain;
 public final class WorkerMain implements ProcMain {
 
 	/**
-	 * System property: the pool's name. It is the one thing on a worker's command line,
-	 * so that {@code ps} shows which pool a worker serves.
+	 * System property: the pool's name. Besides the pool's JVM options, it is all of the
+	 * pool's settings on a worker's command line, so that {@code ps} shows which pool a
+	 * worker serves.
 	 */
 	public static final String POOL_PROPERTY = "ceramic.worker.pool";
 
