@@ -102,11 +102,7 @@ class StartupCacheDirectoryTests {
 		PrivateDirectory.ensure(base, uid);
 		// The entry's name carries a pid that is not alive here, as another container's
 		// would: only the lock can tell that it is in use.
-		ProcOptions options = ChildJvms.options("holds-cache-entry")
-			.startupCache(false)
-			.systemProperty(HoldsCacheEntry.BASE, base.toString())
-			.systemProperty(HoldsCacheEntry.PREFIX, StartupCache.ENTRY_PREFIX + PID_NOT_ALIVE_HERE + "-")
-			.build();
+		ProcOptions options = entryMaker("holds-cache-entry", base);
 		Chan chan = Chan.open();
 		Path entry;
 		try (Proc proc = Proc.start(HoldsCacheEntry.class, chan, options)) {
@@ -134,11 +130,7 @@ class StartupCacheDirectoryTests {
 		Path base = temp.resolve("base");
 		int uid = uid(temp);
 		PrivateDirectory.ensure(base, uid);
-		ProcOptions options = ChildJvms.options("makes-cache-entries")
-			.startupCache(false)
-			.systemProperty(HoldsCacheEntry.BASE, base.toString())
-			.systemProperty(HoldsCacheEntry.PREFIX, StartupCache.ENTRY_PREFIX + PID_NOT_ALIVE_HERE + "-")
-			.build();
+		ProcOptions options = entryMaker("makes-cache-entries", base);
 		Chan chan = Chan.open();
 		try (Proc proc = Proc.start(MakesCacheEntries.class, chan, options)) {
 			// Clean up without pause for as long as the child makes entries.
@@ -170,6 +162,18 @@ class StartupCacheDirectoryTests {
 			assertThat(deleted.get()).isZero();
 			assertThat(entries(base)).containsExactlyInAnyOrderElementsOf(made);
 		}
+	}
+
+	/**
+	 * Options for a child that makes cache entries under {@code base}, named with a pid
+	 * that is not alive here, as another container's would be.
+	 */
+	private static ProcOptions entryMaker(String name, Path base) {
+		return ChildJvms.options(name)
+			.startupCache(false)
+			.systemProperty(HoldsCacheEntry.BASE, base.toString())
+			.systemProperty(HoldsCacheEntry.PREFIX, StartupCache.ENTRY_PREFIX + PID_NOT_ALIVE_HERE + "-")
+			.build();
 	}
 
 	private static void assertRefused(Path base, String problem, String remedy) throws IOException {
