@@ -6,6 +6,8 @@ import java.util.Map;
 import dev.ceramic.sample.Resolver.Resolution;
 import dev.ceramic.sample.Resolver.UnknownHostException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -14,8 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Calls the native services. Each call runs in a worker JVM, so whatever the native code
- * does costs at most one worker; {@link IsolationProblems} turns those failures into
- * responses.
+ * does costs at most one worker. The starter answers those failures with problem details
+ * (a crash 502, a hang 504, no free worker 503); only the resolver's own exception is
+ * handled here.
  */
 @RestController
 class NativeController {
@@ -46,6 +49,13 @@ class NativeController {
 	@GetMapping("/hang")
 	Map<String, Object> hang(@RequestParam(defaultValue = "30") int seconds) {
 		return Map.of("workerPid", this.hazards.sleep(seconds));
+	}
+
+	@ExceptionHandler
+	ProblemDetail unknownHost(UnknownHostException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+		problem.setTitle("Unknown host");
+		return problem;
 	}
 
 	/**

@@ -119,9 +119,9 @@ class SampleAppEndToEndIT {
 	void aSegfaultCostsOneWorkerAndTheNextCallSucceeds() throws Exception {
 		long restartsBefore = app.nativePool().path("restarts").asLong();
 		HttpResponse<String> response = app.post("/crash", REQUEST_TIMEOUT);
-		JsonNode problem = assertProblem(response, 502, "Worker crashed", "/crash");
+		JsonNode problem = assertProblem(response, 502, "worker-crashed", "Worker crashed", "/crash");
 		assertSegfault(problem);
-		long crashedPid = problem.path("workerPid").asLong();
+		long crashedPid = problem.path("pid").asLong();
 		assertThat(problem.path("detail").asString())
 			.isEqualTo("Worker pid " + crashedPid + " of pool 'native' crashed: signal SIGSEGV");
 		assertThat(Files.readAllLines(LOG, StandardCharsets.UTF_8))
@@ -129,6 +129,7 @@ class SampleAppEndToEndIT {
 			.anyMatch((line) -> line.contains("[pid " + crashedPid + "]") && line.contains(WORKER_STDERR_MARK));
 		assertThat(response.body()).as("the problem shows neither standard error nor the fatal error log's path")
 			.doesNotContain(WORKER_STDERR_MARK)
+			.doesNotContain("lastErrorLines")
 			.doesNotContain("hs_err")
 			.doesNotContain("ceramic-native-")
 			.doesNotContain(System.getProperty("java.io.tmpdir"));
@@ -150,14 +151,15 @@ class SampleAppEndToEndIT {
 		long start = System.nanoTime();
 		HttpResponse<String> response = app.get("/hang?seconds=60", REQUEST_TIMEOUT);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		JsonNode problem = assertProblem(response, 504, "Worker timed out", "/hang");
+		JsonNode problem = assertProblem(response, 504, "worker-timed-out", "Worker timed out", "/hang");
+		long hungPid = problem.path("pid").asLong();
 		assertThat(problem.path("timeoutMillis").asLong()).isEqualTo(CALL_TIMEOUT.toMillis());
-		assertThat(problem.path("detail").asString()).isEqualTo("A call in pool 'native' did not complete within "
-				+ CALL_TIMEOUT.toMillis() + " ms; its worker was replaced");
+		assertThat(problem.path("detail").asString())
+			.isEqualTo("A call to worker pid " + hungPid + " of pool 'native' did not complete within "
+					+ CALL_TIMEOUT.toSeconds() + "s; the worker was killed and will be replaced");
 		assertThat(took).as("answered at the call-timeout, not at the end of the 60 s sleep")
 			.isGreaterThanOrEqualTo(CALL_TIMEOUT)
 			.isLessThan(CALL_TIMEOUT.plusSeconds(15));
-		long hungPid = problem.path("workerPid").asLong();
 		app.sawWorker(hungPid);
 		await("hung worker " + hungPid + " killed").atMost(Duration.ofSeconds(10))
 			.pollInterval(50, MILLISECONDS)
@@ -215,7 +217,7 @@ class SampleAppEndToEndIT {
 			String which = "request " + i + " (seed " + seed + ")";
 			if (isCrash.get(i)) {
 				crashes++;
-				assertSegfault(assertProblem(response, 502, "Worker crashed", "/crash", which));
+				assertSegfault(assertProblem(response, 502, "worker-crashed", "Worker crashed", "/crash", which));
 			}
 			else {
 				resolved++;
@@ -289,7 +291,7 @@ class SampleAppEndToEndIT {
 			.isEmpty();
 
 		HttpResponse<String> answer = inFlight.get(1, TimeUnit.SECONDS);
-		assertProblem(answer, 504, "Worker timed out", "/hang");
+		assertProblem(answer, 504, "worker-timed-out", "Worker timed out", "/hang");
 	}
 
 	private static boolean hasBusyWorker(JsonNode pool) {
@@ -321,23 +323,29 @@ class SampleAppEndToEndIT {
 		return workerPid;
 	}
 
-	private static JsonNode assertProblem(HttpResponse<String> response, int status, String title, String instance) {
-		return assertProblem(response, status, title, instance, instance);
+	/**
+	 * Assert that a response is one of the starter's problem details, with its status,
+	 * type (under {@code https://ceramic.dev/problems/}), the pool and the worker's pid.
+	 */
+	private static JsonNode assertProblem(HttpResponse<String> response, int status, String type, String title,
+			String instance) {
+		return assertProblem(response, status, type, title, instance, instance);
 	}
 
-	private static JsonNode assertProblem(HttpResponse<String> response, int status, String title, String instance,
-			String which) {
+	private static JsonNode assertProblem(HttpResponse<String> response, int status, String type, String title,
+			String instance, String which) {
 		assertThat(response.statusCode()).as("%s: status; body %s", which, response.body()).isEqualTo(status);
 		assertThat(response.headers().firstValue("Content-Type")).as("%s: content type", which)
 			.hasValue("application/problem+json");
 		JsonNode problem = SampleAppProcess.json.readTree(response.body());
 		assertThat(problem.path("status").asInt()).as(which).isEqualTo(status);
+		assertThat(problem.path("type").asString()).as(which).isEqualTo("https://ceramic.dev/problems/" + type);
 		assertThat(problem.path("title").asString()).as(which).isEqualTo(title);
 		assertThat(problem.path("instance").asString()).as(which).isEqualTo(instance);
 		assertThat(problem.path("detail").asString()).as(which).isNotBlank();
 		assertThat(problem.path("pool").asString()).as(which).isEqualTo("native");
-		long workerPid = problem.path("workerPid").asLong();
-		assertThat(workerPid).as("%s: workerPid", which).isPositive().isNotEqualTo(app.pid());
+		long workerPid = problem.path("pid").asLong();
+		assertThat(workerPid).as("%s: pid", which).isPositive().isNotEqualTo(app.pid());
 		app.sawWorker(workerPid);
 		return problem;
 	}
