@@ -1,11 +1,13 @@
 package dev.ceramic.spring.autoconfigure.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.sun.jna.Pointer;
 import dev.ceramic.pool.CallRejectedException;
+import dev.ceramic.pool.PoolState;
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.pool.WorkerPoolSettings;
 import dev.ceramic.spring.autoconfigure.CeramicPools;
@@ -209,6 +211,43 @@ class ProblemDetailsTests {
 		}
 		finally {
 			holder.join();
+		}
+	}
+
+	@Test
+	void aPoolWhoseWorkersCannotStartIsA503WithRetryAfterItsLongestRestartBackoff() {
+		WorkerPool failed = WorkerPool
+			.builder(WorkerPoolSettings.builder("failed")
+				.minWorkers(1)
+				.maxWorkers(1)
+				.jvmArguments(List.of("-XX:+NoSuchCeramicOption"))
+				.restartBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+				.crashLoopThreshold(2)
+				.build())
+			.service(Hazards.class, HazardsService.class)
+			.build();
+		try {
+			failed.start();
+			await("the pool failed").atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> failed.snapshot(false).state() == PoolState.FAILED);
+			CeramicPools withFailed = new CeramicPools(Map.of("failed", failed));
+			new WebApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(CeramicProblemDetailsAutoConfiguration.class))
+				.withInitializer((context) -> context.getBeanFactory().registerSingleton("ceramicPools", withFailed))
+				.withUserConfiguration(MvcApplication.class)
+				.run((context) -> MockMvcBuilders.webAppContextSetup(context)
+					.build()
+					.perform(get("/sleep").param("pool", "failed").param("millis", "1"))
+					.andExpect(status().isServiceUnavailable())
+					.andExpect(header().string("Retry-After", "2"))
+					.andExpect(jsonPath("$.reason").value("POOL_FAILED"))
+					.andExpect(jsonPath("$.detail").value("Workers of pool 'failed' fail to start; it keeps trying"))
+					.andExpect(content().string(
+							allOf(not(containsString("NoSuchCeramicOption")), not(containsString("Unrecognized"))))));
+		}
+		finally {
+			failed.close();
 		}
 	}
 
