@@ -110,8 +110,9 @@ final class Roster {
 					worker.lastError()))
 			.toList();
 		return new PoolSnapshot(name, currentState, workerSnapshots, startingNow, waitingNow, totals.workersStarted(),
-				totals.crashes(), totals.timeouts(), totals.recycles(), totals.startFailures(), totals.lastCrash(),
-				totals.recentFailures(), settings.sizing().minWorkers(), settings.sizing().maxWorkers());
+				totals.replacements(), totals.growth(), totals.crashes(), totals.timeouts(), totals.recycles(),
+				totals.startFailures(), totals.lastCrash(), totals.recentFailures(), settings.sizing().minWorkers(),
+				settings.sizing().maxWorkers());
 	}
 
 }
