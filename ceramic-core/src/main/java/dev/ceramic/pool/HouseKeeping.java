@@ -50,7 +50,7 @@ final class HouseKeeping implements Runnable {
 			Roster roster = this.roster;
 			roster.lock.lock();
 			try {
-				if (roster.state != PoolState.RUNNING) {
+				if (roster.state != PoolState.RUNNING || roster.shutdownBegun) {
 					return;
 				}
 				long now = System.nanoTime();

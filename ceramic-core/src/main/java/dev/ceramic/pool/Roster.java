@@ -39,6 +39,15 @@ final class Roster {
 	int waiting;
 
 	/**
+	 * When shutdown began ({@link System#nanoTime()}) plus the shutdown-grace: from then
+	 * on no worker starts, and calls still in flight at this deadline are ended. Set
+	 * once.
+	 */
+	long shutdownDeadline;
+
+	boolean shutdownBegun;
+
+	/**
 	 * Return whether the pool is shutting down or shut down; to be called with the lock
 	 * held.
 	 * @return whether it takes no more calls

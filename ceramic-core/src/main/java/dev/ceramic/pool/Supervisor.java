@@ -157,6 +157,10 @@ final class Supervisor {
 	}
 
 	private void startWorker(PoolCounters.Start why, long delayNanos) {
+		if (this.roster.shutdownBegun) {
+			// Shutting down: no worker starts, whatever asks for one.
+			return;
+		}
 		this.roster.starting++;
 		Runnable launch = () -> this.launcher.execute(() -> launchWorker(why));
 		if (delayNanos == 0) {
@@ -168,6 +172,9 @@ final class Supervisor {
 	}
 
 	private void launchWorker(PoolCounters.Start why) {
+		if (startCancelled()) {
+			return;
+		}
 		Worker worker;
 		try {
 			worker = WorkerLauncher.start(this.settings, this.services, this.table, this.codec, this.errorDirectory);
@@ -212,12 +219,37 @@ final class Supervisor {
 		}
 	}
 
+	/**
+	 * Drop a start that shutdown overtook before its launch began; it counts as
+	 * {@code starting} no more.
+	 */
+	private boolean startCancelled() {
+		Roster roster = this.roster;
+		roster.lock.lock();
+		try {
+			if (!roster.shutdownBegun) {
+				return false;
+			}
+			roster.starting--;
+			roster.changed.signalAll();
+			return true;
+		}
+		finally {
+			roster.lock.unlock();
+		}
+	}
+
 	private void startFailed(WorkerStartException failure, PoolCounters.Start why) {
 		boolean failedNow = false;
 		Roster roster = this.roster;
 		roster.lock.lock();
 		try {
 			roster.starting--;
+			if (roster.shutdownBegun) {
+				// Shutdown cut the start short; nothing failed.
+				roster.changed.signalAll();
+				return;
+			}
 			roster.counters.startFailed();
 			// The next start tries again for the same reason.
 			if (why == PoolCounters.Start.REPLACEMENT) {

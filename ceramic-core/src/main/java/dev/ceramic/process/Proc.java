@@ -402,7 +402,7 @@ public final class Proc implements AutoCloseable {
 		try {
 			if (!this.process.waitFor(this.closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
 				logger.debug("Child process '{}' (pid {}) did not exit within {} of its channel closing; killing it",
-						this.name, pid(), this.closeGrace);
+						this.name, pid(), Durations.format(this.closeGrace));
 			}
 		}
 		catch (InterruptedException ex) {
