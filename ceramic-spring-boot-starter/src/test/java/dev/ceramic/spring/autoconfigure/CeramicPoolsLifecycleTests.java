@@ -158,11 +158,13 @@ class CeramicPoolsLifecycleTests {
 				await("the call holds a worker").atMost(Duration.ofSeconds(60))
 					.until(() -> pool.snapshot(false).busyWorkers() == 1);
 				Drain drain = context.getBean(Drain.class);
+				drain.pool = pool;
 				drain.call = call;
 				context.close();
 				// The drain, like a web server's graceful shutdown, waited for the call:
 				// it timed out and was not replaced.
 				assertThat(drain.answered).isInstanceOf(CallTimeoutException.class);
+				assertThat(drain.startingAfterTheAnswer).isZero();
 				assertThat(launches).hasValue(0);
 				assertThat(pool.snapshot(false).state()).isEqualTo(PoolState.STOPPED);
 			});
@@ -216,13 +218,17 @@ class CeramicPoolsLifecycleTests {
 
 	/**
 	 * Stops before the pools, as a web server's graceful shutdown does, and waits for a
-	 * call in flight, recording how it ended.
+	 * call in flight, recording how it ended and how many workers were starting then.
 	 */
 	static class Drain implements SmartLifecycle {
 
 		volatile @Nullable CompletableFuture<Void> call;
 
 		volatile @Nullable Throwable answered;
+
+		volatile @Nullable WorkerPool pool;
+
+		volatile int startingAfterTheAnswer = -1;
 
 		private volatile boolean running;
 
@@ -243,6 +249,10 @@ class CeramicPoolsLifecycleTests {
 				}
 				catch (InterruptedException | TimeoutException ex) {
 					this.answered = ex;
+				}
+				WorkerPool pool = this.pool;
+				if (pool != null) {
+					this.startingAfterTheAnswer = pool.snapshot(false).startingWorkers();
 				}
 			}
 			this.running = false;
