@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.JsonCodec;
 import org.jspecify.annotations.Nullable;
 
@@ -49,7 +50,7 @@ final class CallDispatch {
 	 */
 	static <T> T withCallTimeout(Duration timeout, Supplier<T> action) {
 		if (timeout.isZero() || timeout.isNegative()) {
-			throw new IllegalArgumentException("A call timeout must be positive, but was " + timeout);
+			throw new IllegalArgumentException("A call timeout must be positive, but was " + Durations.format(timeout));
 		}
 		Duration previous = callTimeoutOverride.get();
 		callTimeoutOverride.set(timeout);

@@ -119,7 +119,7 @@ final class CrashReport {
 				&& !text.contains("Direct buffer memory");
 	}
 
-	private static String describeSize(long bytes) {
+	static String describeSize(long bytes) {
 		long mebibyte = 1024 * 1024;
 		if (bytes % (1024 * mebibyte) == 0) {
 			return (bytes / (1024 * mebibyte)) + "GB";

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import dev.ceramic.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,7 @@ final class HouseKeeping implements Runnable {
 			Roster roster = this.roster;
 			roster.lock.lock();
 			try {
-				if (roster.state != PoolState.RUNNING) {
+				if (roster.state != PoolState.RUNNING || roster.shutdownBegun) {
 					return;
 				}
 				long now = System.nanoTime();
@@ -71,12 +72,17 @@ final class HouseKeeping implements Runnable {
 				roster.lock.unlock();
 			}
 			for (Worker worker : stopped) {
-				this.events.publish(PoolEvent.Type.WORKER_IDLE_STOPPED, worker.pid(), null);
+				this.events.publish(PoolEvent.Type.WORKER_IDLE_STOPPED, worker.pid(),
+						"no call within the idle-timeout of " + Durations.format(this.settings.sizing().idleTimeout())
+								+ ", above min-workers");
 				worker.retire();
 			}
+			long maxMemory = this.settings.recycling().maxWorkerMemory();
 			for (Worker worker : memoryCandidates) {
-				if (worker.isOverMemory(this.settings.recycling().maxWorkerMemory())) {
-					recycle(worker);
+				long memory = worker.residentMemory();
+				if (memory > maxMemory) {
+					recycle(worker, "its resident memory of " + (memory >> 20) + "MB is over the max-worker-memory of "
+							+ CrashReport.describeSize(maxMemory));
 				}
 			}
 			roster.lock.lock();
@@ -93,7 +99,7 @@ final class HouseKeeping implements Runnable {
 	}
 
 	/** Retire an idle worker past max-worker-memory, unless a call took it meanwhile. */
-	private void recycle(Worker worker) {
+	private void recycle(Worker worker, String reason) {
 		boolean removed;
 		this.roster.lock.lock();
 		try {
@@ -106,7 +112,7 @@ final class HouseKeeping implements Runnable {
 			this.roster.lock.unlock();
 		}
 		if (removed) {
-			this.events.publish(PoolEvent.Type.WORKER_RECYCLED, worker.pid(), "resident memory over max-worker-memory");
+			this.events.publish(PoolEvent.Type.WORKER_RECYCLED, worker.pid(), reason);
 			worker.retire();
 		}
 	}

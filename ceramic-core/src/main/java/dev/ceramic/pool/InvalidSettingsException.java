@@ -1,10 +1,12 @@
 package dev.ceramic.pool;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
+import dev.ceramic.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,7 +98,8 @@ public final class InvalidSettingsException extends IllegalArgumentException {
 
 		@Override
 		public String toString() {
-			return this.setting + " " + rule() + ", but was " + this.value;
+			return this.setting + " " + rule() + ", but was "
+					+ ((this.value instanceof Duration duration) ? Durations.format(duration) : this.value);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.ceramic.pool;
 
+import dev.ceramic.Durations;
+
 /**
  * Hands workers to calls one at a time and takes them back: a call takes the most
  * recently used idle worker, or waits for one up to {@code acquire-timeout} with at most
@@ -83,8 +85,8 @@ final class Leases {
 				if (remaining <= 0) {
 					throw new CallRejectedException(name(), CallRejectedException.Reason.ACQUIRE_TIMEOUT,
 							"Pool '" + name() + "' had no free worker within the acquire-timeout of "
-									+ this.settings.queue().acquireTimeout() + " (" + roster.workers.size()
-									+ " workers, " + roster.starting + " starting, max-workers "
+									+ Durations.format(this.settings.queue().acquireTimeout()) + " ("
+									+ roster.workers.size() + " workers, " + roster.starting + " starting, max-workers "
 									+ this.settings.sizing().maxWorkers()
 									+ "); raise max-workers or acquire-timeout if this load is expected",
 							null);

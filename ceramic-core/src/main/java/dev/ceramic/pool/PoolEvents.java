@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands the pool's events to its listeners, so that a listener that fails costs a log
- * line and nothing else.
+ * line and nothing else, and logs the ones an operator wants to see: one WARN for each
+ * worker that crashed or timed out, one INFO for each worker recycled or stopped idle,
+ * with the reason.
  */
 final class PoolEvents {
 
@@ -37,6 +39,7 @@ final class PoolEvents {
 	 * @param detail what happened, in words
 	 */
 	void publish(PoolEvent.Type type, long pid, @Nullable String detail) {
+		log(type, pid, detail);
 		PoolEvent event = new PoolEvent(this.poolName, type, pid, detail, Instant.now());
 		for (PoolListener listener : this.listeners) {
 			try {
@@ -44,6 +47,25 @@ final class PoolEvents {
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Listener {} of pool '{}' failed on {}", listener, this.poolName, type, ex);
+			}
+		}
+	}
+
+	/**
+	 * Log what an operator must hear of. A crash or timeout's detail already names the
+	 * pool, the pid, the method and the exit status or signal.
+	 */
+	private void log(PoolEvent.Type type, long pid, @Nullable String detail) {
+		switch (type) {
+			case WORKER_CRASHED, WORKER_TIMED_OUT -> logger.warn("{}",
+					(detail != null) ? detail : "Worker pid " + pid + " of pool '" + this.poolName + "' died");
+			case WORKER_RECYCLED ->
+				logger.info("Worker pid {} of pool '{}' is recycled: {}", pid, this.poolName, detail);
+			case WORKER_IDLE_STOPPED ->
+				logger.info("Worker pid {} of pool '{}' is stopped: {}", pid, this.poolName, detail);
+			default -> {
+				// Start-up failures, failing and recovering are logged where they are
+				// decided.
 			}
 		}
 	}

@@ -13,19 +13,25 @@ import org.jspecify.annotations.Nullable;
  * @param workers the live workers
  * @param startingWorkers workers being started
  * @param queuedCalls calls waiting for a worker
- * @param workersStarted workers started since the pool started
+ * @param workersStarted workers started since the pool started: its first min-workers,
+ * replacements and growth
+ * @param replacements workers started in place of ones that died, timed out or were
+ * recycled
+ * @param growth workers started because calls were waiting for a worker, beyond the
+ * min-workers
  * @param crashes workers that died
  * @param timeouts calls that timed out
- * @param recycles workers replaced for max-calls-per-worker or max-worker-memory
+ * @param recycles workers retired for max-calls-per-worker or max-worker-memory
  * @param startFailures workers that failed to start
  * @param lastCrash the message of the last crash, or {@code null}
- * @param recentFailures crashes and timeouts in the last minute
+ * @param recentFailures crashes, timeouts and failed starts in the last minute
  * @param minWorkers the pool's min-workers
  * @param maxWorkers the pool's max-workers
  */
 public record PoolSnapshot(String name, PoolState state, List<WorkerSnapshot> workers, int startingWorkers,
-		int queuedCalls, long workersStarted, long crashes, long timeouts, long recycles, long startFailures,
-		@Nullable String lastCrash, int recentFailures, int minWorkers, int maxWorkers) {
+		int queuedCalls, long workersStarted, long replacements, long growth, long crashes, long timeouts,
+		long recycles, long startFailures, @Nullable String lastCrash, int recentFailures, int minWorkers,
+		int maxWorkers) {
 
 	/**
 	 * Return the number of workers running a call.

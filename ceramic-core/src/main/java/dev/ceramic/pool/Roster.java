@@ -39,6 +39,15 @@ final class Roster {
 	int waiting;
 
 	/**
+	 * When shutdown began ({@link System#nanoTime()}) plus the shutdown-grace: from then
+	 * on no worker starts, and calls still in flight at this deadline are ended. Set
+	 * once.
+	 */
+	long shutdownDeadline;
+
+	boolean shutdownBegun;
+
+	/**
 	 * Return whether the pool is shutting down or shut down; to be called with the lock
 	 * held.
 	 * @return whether it takes no more calls
@@ -110,8 +119,9 @@ final class Roster {
 					worker.lastError()))
 			.toList();
 		return new PoolSnapshot(name, currentState, workerSnapshots, startingNow, waitingNow, totals.workersStarted(),
-				totals.crashes(), totals.timeouts(), totals.recycles(), totals.startFailures(), totals.lastCrash(),
-				totals.recentFailures(), settings.sizing().minWorkers(), settings.sizing().maxWorkers());
+				totals.replacements(), totals.growth(), totals.crashes(), totals.timeouts(), totals.recycles(),
+				totals.startFailures(), totals.lastCrash(), totals.recentFailures(), settings.sizing().minWorkers(),
+				settings.sizing().maxWorkers());
 	}
 
 }

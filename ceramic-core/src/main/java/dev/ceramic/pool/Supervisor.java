@@ -49,6 +49,12 @@ final class Supervisor {
 
 	private @Nullable WorkerStartException lastStartFailure;
 
+	/** Workers of the first min-workers not yet started. */
+	private int initialLeft;
+
+	/** Workers lost (died, timed out, recycled) whose replacement is not yet started. */
+	private int unreplaced;
+
 	Supervisor(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table, JsonCodec codec,
 			Path errorDirectory, Roster roster, PoolEvents events, ExecutorService launcher,
 			ScheduledExecutorService timer) {
@@ -61,6 +67,7 @@ final class Supervisor {
 		this.events = events;
 		this.launcher = launcher;
 		this.timer = timer;
+		this.initialLeft = settings.sizing().minWorkers();
 	}
 
 	private String name() {
@@ -93,6 +100,7 @@ final class Supervisor {
 	void recycle(Worker worker) {
 		this.roster.workers.remove(worker);
 		this.roster.counters.recycled();
+		this.unreplaced++;
 		replenish();
 	}
 
@@ -111,6 +119,9 @@ final class Supervisor {
 		for (int i = present; i < wanted; i++) {
 			startWorker();
 		}
+		// A lost worker that the pool can do without is not replaced later: the next
+		// start is growth.
+		this.unreplaced = 0;
 	}
 
 	/**
@@ -118,7 +129,22 @@ final class Supervisor {
 	 * held.
 	 */
 	void startWorker() {
-		startWorker(backoff());
+		startWorker(nextStart(), backoff());
+	}
+
+	/**
+	 * Why the next worker starts: to replace a lost one, to reach min-workers, or growth.
+	 */
+	private PoolCounters.Start nextStart() {
+		if (this.unreplaced > 0) {
+			this.unreplaced--;
+			return PoolCounters.Start.REPLACEMENT;
+		}
+		if (this.initialLeft > 0) {
+			this.initialLeft--;
+			return PoolCounters.Start.INITIAL;
+		}
+		return PoolCounters.Start.GROWTH;
 	}
 
 	private long backoff() {
@@ -130,9 +156,13 @@ final class Supervisor {
 		return Math.min(delay, this.settings.restarts().maxBackoff().toNanos());
 	}
 
-	private void startWorker(long delayNanos) {
+	private void startWorker(PoolCounters.Start why, long delayNanos) {
+		if (this.roster.shutdownBegun) {
+			// Shutting down: no worker starts, whatever asks for one.
+			return;
+		}
 		this.roster.starting++;
-		Runnable launch = () -> this.launcher.execute(this::launchWorker);
+		Runnable launch = () -> this.launcher.execute(() -> launchWorker(why));
 		if (delayNanos == 0) {
 			launch.run();
 		}
@@ -141,7 +171,10 @@ final class Supervisor {
 		}
 	}
 
-	private void launchWorker() {
+	private void launchWorker(PoolCounters.Start why) {
+		if (startCancelled()) {
+			return;
+		}
 		Worker worker;
 		try {
 			worker = WorkerLauncher.start(this.settings, this.services, this.table, this.codec, this.errorDirectory);
@@ -150,7 +183,7 @@ final class Supervisor {
 			WorkerStartException failure = (ex instanceof WorkerStartException start) ? start
 					: new WorkerStartException(name(), 0, "A worker of pool '" + name() + "' could not start: " + ex,
 							ex);
-			startFailed(failure);
+			startFailed(failure, why);
 			return;
 		}
 		boolean recovered = false;
@@ -166,7 +199,7 @@ final class Supervisor {
 			}
 			roster.workers.add(worker);
 			roster.idle.addFirst(worker);
-			roster.counters.workerStarted();
+			roster.counters.workerStarted(why);
 			this.startFailuresInARow = 0;
 			if (roster.state == PoolState.FAILED) {
 				roster.state = PoolState.RUNNING;
@@ -186,13 +219,45 @@ final class Supervisor {
 		}
 	}
 
-	private void startFailed(WorkerStartException failure) {
+	/**
+	 * Drop a start that shutdown overtook before its launch began; it counts as
+	 * {@code starting} no more.
+	 */
+	private boolean startCancelled() {
+		Roster roster = this.roster;
+		roster.lock.lock();
+		try {
+			if (!roster.shutdownBegun) {
+				return false;
+			}
+			roster.starting--;
+			roster.changed.signalAll();
+			return true;
+		}
+		finally {
+			roster.lock.unlock();
+		}
+	}
+
+	private void startFailed(WorkerStartException failure, PoolCounters.Start why) {
 		boolean failedNow = false;
 		Roster roster = this.roster;
 		roster.lock.lock();
 		try {
 			roster.starting--;
+			if (roster.shutdownBegun) {
+				// Shutdown cut the start short; nothing failed.
+				roster.changed.signalAll();
+				return;
+			}
 			roster.counters.startFailed();
+			// The next start tries again for the same reason.
+			if (why == PoolCounters.Start.REPLACEMENT) {
+				this.unreplaced++;
+			}
+			else if (why == PoolCounters.Start.INITIAL) {
+				this.initialLeft++;
+			}
 			this.startFailuresInARow++;
 			this.lastStartFailure = failure;
 			if (roster.state == PoolState.RUNNING
@@ -206,7 +271,7 @@ final class Supervisor {
 			else if (roster.state == PoolState.FAILED && roster.starting == 0) {
 				// Keep probing now and then, so that the pool recovers once workers can
 				// start.
-				startWorker(this.settings.restarts().maxBackoff().toNanos());
+				startWorker(nextStart(), this.settings.restarts().maxBackoff().toNanos());
 			}
 			roster.changed.signalAll();
 		}
@@ -247,6 +312,7 @@ final class Supervisor {
 				roster.counters.crashed(detail);
 				this.crashesInARow++;
 			}
+			this.unreplaced++;
 			replenish();
 			roster.changed.signalAll();
 		}
@@ -270,10 +336,10 @@ final class Supervisor {
 				+ worker.describeExit();
 		worker.recordError(detail);
 		roster.counters.crashed(detail);
+		this.unreplaced++;
 		replenish();
 		this.launcher.execute(() -> {
 			this.events.publish(PoolEvent.Type.WORKER_CRASHED, worker.pid(), detail);
-			logger.warn(detail);
 			worker.kill();
 		});
 	}

@@ -3,6 +3,7 @@ package dev.ceramic.pool;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.ChannelException;
@@ -113,7 +114,7 @@ final class Worker {
 					throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
 				}
 				if (remaining <= 0) {
-					throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms",
+					throw timedOut(entry, "did not complete within its timeout of " + Durations.format(timeout),
 							timeout);
 				}
 				byte[] message;
@@ -139,10 +140,10 @@ final class Worker {
 			// The send timed out: the worker did not acknowledge the call in time,
 			// though it may have taken it (a worker whose JVM stalls cannot acknowledge).
 			if (this.receipt.took(callId)) {
-				throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms", timeout);
+				throw timedOut(entry, "did not complete within its timeout of " + Durations.format(timeout), timeout);
 			}
 			throw timedOut(entry,
-					"could not be handed to the worker within its timeout of " + timeout.toMillis() + " ms", timeout);
+					"could not be handed to the worker within its timeout of " + Durations.format(timeout), timeout);
 		}
 		catch (ChannelClosedException ex) {
 			if (ex.reason() == ChannelClosedException.Reason.BROKEN) {
@@ -182,7 +183,7 @@ final class Worker {
 	}
 
 	private static String elapsed(long start) {
-		return Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms";
+		return Durations.formatMillis(Duration.ofNanos(System.nanoTime() - start));
 	}
 
 	/**

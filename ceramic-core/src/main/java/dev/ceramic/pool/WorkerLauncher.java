@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.channel.ChannelException;
@@ -80,7 +81,7 @@ final class WorkerLauncher {
 			proc.kill();
 			proc.close();
 			throw startFailure(settings.name(), proc, "did not finish starting within the startup-timeout of "
-					+ settings.startupTimeout() + " and was killed", ex);
+					+ Durations.format(settings.startupTimeout()) + " and was killed", ex);
 		}
 		catch (ChannelException ex) {
 			proc.close();

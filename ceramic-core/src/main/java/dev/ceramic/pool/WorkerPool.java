@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.JsonCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * pool {@link PoolState#FAILED fails}: calls are rejected at once with the start-up
  * error, and the pool keeps trying to start a worker now and then until one comes
  * up.</li>
- * <li>{@link #close()} stops taking calls, lets calls in flight finish within
- * {@code shutdown-grace}, says goodbye to the workers and kills stragglers. No worker
+ * <li>{@link #beginShutdown()} stops starting workers; calls go on being served by the
+ * workers there are, and those still in flight after {@code shutdown-grace} end with a
+ * {@link WorkerCrashedException} as their workers are killed. {@link #close()}, which
+ * begins the shutdown if nothing did, stops taking calls, lets calls in flight finish
+ * within that same grace, says goodbye to the workers and kills stragglers. No worker
  * outlives the pool.</li>
  * </ul>
  *
@@ -218,9 +223,79 @@ public final class WorkerPool implements AutoCloseable {
 	}
 
 	/**
+	 * Begin shutting down while the application drains its own work: from now on no
+	 * worker starts (none replaces one that dies or times out, none is added for waiting
+	 * calls), calls go on being served by the workers there are, and a call still in
+	 * flight when {@code shutdown-grace} has passed from now ends with a
+	 * {@link WorkerCrashedException}, its worker killed, so that every caller has an
+	 * answer by then. {@link #close()} later waits for calls in flight until that same
+	 * deadline. The starter calls this as the application context begins to close, before
+	 * the web server drains its requests. Calling it again does nothing.
+	 */
+	public void beginShutdown() {
+		long grace;
+		this.roster.lock.lock();
+		try {
+			if (!beginShutdownLocked()) {
+				return;
+			}
+			grace = this.roster.shutdownDeadline - System.nanoTime();
+		}
+		finally {
+			this.roster.lock.unlock();
+		}
+		try {
+			this.timer.schedule(this::endCallsInFlight, Math.max(0, grace), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// close() already shut the timer down, and ends calls in flight itself.
+		}
+		logger.info("Pool '{}' is shutting down: no worker starts from now on, and calls still running in {} "
+				+ "(shutdown-grace) will be ended", name(), Durations.format(this.settings.shutdownGrace()));
+	}
+
+	/** Set the shutdown deadline unless shutdown has begun already; lock held. */
+	private boolean beginShutdownLocked() {
+		Roster roster = this.roster;
+		if (roster.shutdownBegun) {
+			return false;
+		}
+		roster.shutdownBegun = true;
+		roster.shutdownDeadline = System.nanoTime() + this.settings.shutdownGrace().toNanos();
+		roster.changed.signalAll();
+		return true;
+	}
+
+	/**
+	 * Kill the workers still busy at the shutdown deadline, so that their callers get an
+	 * answer; each caller then counts its crash. On the timer.
+	 */
+	private void endCallsInFlight() {
+		List<Worker> busy = new ArrayList<>();
+		this.roster.lock.lock();
+		try {
+			for (Worker worker : this.roster.workers) {
+				if (worker.isBusy()) {
+					busy.add(worker);
+				}
+			}
+		}
+		finally {
+			this.roster.lock.unlock();
+		}
+		for (Worker worker : busy) {
+			logger.warn(
+					"Pool '{}' kills worker pid {}: its call was still running when the shutdown-grace of {} ran out",
+					name(), worker.pid(), Durations.format(this.settings.shutdownGrace()));
+			worker.kill();
+		}
+	}
+
+	/**
 	 * Shut the pool down: stop taking calls, let calls in flight finish within
-	 * {@code shutdown-grace}, say goodbye to the workers, and kill what is left. Returns
-	 * once every worker process is gone.
+	 * {@code shutdown-grace} of the shutdown's beginning ({@link #beginShutdown()}, or
+	 * now), say goodbye to the workers, and kill what is left, workers still starting
+	 * included. Returns once every worker process is gone.
 	 */
 	@Override
 	public void close() {
@@ -231,9 +306,10 @@ public final class WorkerPool implements AutoCloseable {
 			if (roster.isShutDown()) {
 				return;
 			}
+			beginShutdownLocked();
 			roster.state = PoolState.STOPPING;
 			roster.changed.signalAll();
-			long deadline = System.nanoTime() + this.settings.shutdownGrace().toNanos();
+			long deadline = roster.shutdownDeadline;
 			while (roster.idle.size() < roster.workers.size()) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
@@ -258,8 +334,13 @@ public final class WorkerPool implements AutoCloseable {
 			thread.start();
 			stopping.add(thread);
 		}
-		// Workers still starting see STOPPING when they come up, and kill themselves off.
-		this.launcher.shutdown();
+		// Interrupted, a worker still starting is killed; one that came up sees STOPPING
+		// and
+		// is killed too.
+		for (Runnable pending : this.launcher.shutdownNow()) {
+			// A stop that never began must still happen; a launch gives up at once.
+			pending.run();
+		}
 		try {
 			for (Thread thread : stopping) {
 				thread.join();

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelException;
 import dev.ceramic.channel.ChildEnd;
@@ -223,8 +224,8 @@ public final class Proc implements AutoCloseable {
 					if (killAndAwaitExit()) {
 						Thread.currentThread().interrupt();
 					}
-					throw startFailure(
-							"did not become ready within the start-up timeout of " + timeout + " and was killed");
+					throw startFailure("did not become ready within the start-up timeout of "
+							+ Durations.format(timeout) + " and was killed");
 				}
 			}
 		}
@@ -401,7 +402,7 @@ public final class Proc implements AutoCloseable {
 		try {
 			if (!this.process.waitFor(this.closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
 				logger.debug("Child process '{}' (pid {}) did not exit within {} of its channel closing; killing it",
-						this.name, pid(), this.closeGrace);
+						this.name, pid(), Durations.format(this.closeGrace));
 			}
 		}
 		catch (InterruptedException ex) {

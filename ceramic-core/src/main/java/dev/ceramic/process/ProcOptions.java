@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.ceramic.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -357,7 +358,8 @@ public final class ProcOptions {
 		 */
 		public Builder closeGrace(Duration grace) {
 			if (grace.isNegative()) {
-				throw new IllegalArgumentException("closeGrace must not be negative, but was " + grace);
+				throw new IllegalArgumentException(
+						"closeGrace must not be negative, but was " + Durations.format(grace));
 			}
 			this.closeGrace = grace;
 			return this;
@@ -414,7 +416,7 @@ public final class ProcOptions {
 
 		private static Duration requirePositive(Duration duration, String name) {
 			if (duration.isZero() || duration.isNegative()) {
-				throw new IllegalArgumentException(name + " must be positive, but was " + duration);
+				throw new IllegalArgumentException(name + " must be positive, but was " + Durations.format(duration));
 			}
 			return duration;
 		}

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import dev.ceramic.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,7 +69,8 @@ public final class ResourceLimits {
 	 */
 	public ResourceLimits withCpuTime(Duration cpuTime) {
 		if (cpuTime.isZero() || cpuTime.isNegative()) {
-			throw new IllegalArgumentException("The CPU time limit must be positive, but was " + cpuTime);
+			throw new IllegalArgumentException(
+					"The CPU time limit must be positive, but was " + Durations.format(cpuTime));
 		}
 		long seconds = cpuTime.getSeconds() + ((cpuTime.getNano() > 0) ? 1 : 0);
 		return new ResourceLimits(this.dataSize, seconds, this.openFiles, this.coreDumps);

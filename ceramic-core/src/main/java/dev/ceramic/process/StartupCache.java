@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.platform.Platform;
@@ -303,8 +304,8 @@ final class StartupCache {
 			}
 		}
 		if (ready) {
-			logger.debug("Child JVMs map the class data sharing archive {}, made in {} ms", file,
-					Duration.ofNanos(System.nanoTime() - start).toMillis());
+			logger.debug("Child JVMs map the class data sharing archive {}, made in {}", file,
+					Durations.formatMillis(Duration.ofNanos(System.nanoTime() - start)));
 		}
 	}
 

@@ -113,7 +113,7 @@ class PoolHandshakeTests {
 	void aWorkerThatNeverGreetsIsKilledAfterStartupTimeout() {
 		WorkerPool pool = impostorPool("handshake-silent", "silent", Duration.ofSeconds(5));
 		assertStartFails(pool, TestService.class,
-				(ex) -> assertThat(ex.getMessage()).contains("timeout of PT5S and was killed"));
+				(ex) -> assertThat(ex.getMessage()).contains("timeout of 5s and was killed"));
 	}
 
 	private static WorkerPoolSettings.Builder failFast(String name) {

@@ -41,7 +41,7 @@ class PoolQueueTests {
 				assertThat(ex.reason()).isEqualTo(CallRejectedException.Reason.ACQUIRE_TIMEOUT);
 				assertThat(ex.poolName()).isEqualTo("queue-acquire");
 				assertThat(ex.workerPid()).isEmpty();
-				assertThat(ex.getMessage()).contains("Pool 'queue-acquire'").contains("acquire-timeout of PT1S");
+				assertThat(ex.getMessage()).contains("Pool 'queue-acquire'").contains("acquire-timeout of 1s");
 			});
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(acquireTimeout);
 			Files.createFile(release);

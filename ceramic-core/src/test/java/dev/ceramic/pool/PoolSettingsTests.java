@@ -38,24 +38,24 @@ class PoolSettingsTests {
 				invalid((b) -> b.minWorkers(3).maxWorkers(2),
 						"min-workers must not be greater than max-workers (2), but was 3"),
 				invalid((b) -> b.acquireTimeout(Duration.ofMillis(-1)),
-						"acquire-timeout must not be negative, but was PT-0.001S"),
+						"acquire-timeout must not be negative, but was -1ms"),
 				invalid((b) -> b.maxQueuedCalls(-1), "max-queued-calls must not be negative, but was -1"),
-				invalid((b) -> b.callTimeout(Duration.ZERO), "call-timeout must be positive, but was PT0S"),
-				invalid((b) -> b.callTimeout(Duration.ofSeconds(-1)), "call-timeout must be positive, but was PT-1S"),
+				invalid((b) -> b.callTimeout(Duration.ZERO), "call-timeout must be positive, but was 0s"),
+				invalid((b) -> b.callTimeout(Duration.ofSeconds(-1)), "call-timeout must be positive, but was -1s"),
 				invalid((b) -> b.maxCallsPerWorker(-1),
 						"max-calls-per-worker must not be negative (0 means no limit), but was -1"),
-				invalid((b) -> b.idleTimeout(Duration.ZERO), "idle-timeout must be positive, but was PT0S"),
+				invalid((b) -> b.idleTimeout(Duration.ZERO), "idle-timeout must be positive, but was 0s"),
 				invalid((b) -> b.maxWorkerMemory(-1),
 						"max-worker-memory must not be negative (0 means no limit), but was -1"),
-				invalid((b) -> b.startupTimeout(Duration.ZERO), "startup-timeout must be positive, but was PT0S"),
+				invalid((b) -> b.startupTimeout(Duration.ZERO), "startup-timeout must be positive, but was 0s"),
 				invalid((b) -> b.shutdownGrace(Duration.ofMillis(-1)),
-						"shutdown-grace must not be negative, but was PT-0.001S"),
+						"shutdown-grace must not be negative, but was -1ms"),
 				invalid((b) -> b.maxFrameSize(1023), "max-frame-size must be at least 1024 bytes, but was 1023"),
 				invalid((b) -> b.maxNestingDepth(0), "max-nesting-depth must be at least 1, but was 0"),
 				invalid((b) -> b.restartBackoff(Duration.ZERO, Duration.ofSeconds(1)),
-						"restart-backoff must be positive, but was PT0S"),
+						"restart-backoff must be positive, but was 0s"),
 				invalid((b) -> b.restartBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)),
-						"max-restart-backoff must not be less than restart-backoff, but was PT1S"),
+						"max-restart-backoff must not be less than restart-backoff, but was 1s"),
 				invalid((b) -> b.crashLoopThreshold(0), "crash-loop-threshold must be at least 1, but was 0"));
 	}
 
@@ -134,7 +134,7 @@ class PoolSettingsTests {
 			assertThat(ex.violations()).extracting(InvalidSettingsException.Violation::setting)
 				.containsExactly("max-workers", "call-timeout", "max-frame-size");
 			assertThat(ex).hasMessage("Pool 'several': max-workers must be at least 1, but was 0; "
-					+ "call-timeout must be positive, but was PT0S; "
+					+ "call-timeout must be positive, but was 0s; "
 					+ "max-frame-size must be at most 2147483647 bytes, but was 4294967296");
 		});
 	}

@@ -22,12 +22,14 @@ import static dev.ceramic.test.pool.TestPools.isAlive;
 import static dev.ceramic.test.pool.TestPools.pids;
 import static dev.ceramic.test.pool.TestPools.settings;
 import static dev.ceramic.test.pool.TestPools.workerProcesses;
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Shutting a pool down: no new calls, calls in flight finish within shutdown-grace,
- * stragglers are killed, and no worker process outlives {@link WorkerPool#close()}.
+ * Shutting a pool down: no worker starts once it has begun, no new calls, calls in flight
+ * finish within shutdown-grace or are ended then, stragglers are killed, and no worker
+ * process outlives {@link WorkerPool#close()}.
  */
 @Timeout(120)
 class PoolShutdownTests {
@@ -91,6 +93,42 @@ class PoolShutdownTests {
 				assertThat(ex.workerPid()).hasValue(pid);
 				assertThat(ex.signal()).isEqualTo("SIGKILL");
 			});
+	}
+
+	@Test
+	void onceShutdownHasBegunNoWorkerStartsAndAHungCallIsAnsweredWhenTheGraceRunsOut() throws Exception {
+		TestPools.Events events = new TestPools.Events();
+		Path never = this.temp.resolve("never");
+		WorkerPoolSettings settings = settings("shutdown-begun").minWorkers(2)
+			.maxWorkers(2)
+			.callTimeout(PATIENCE.multipliedBy(2))
+			.shutdownGrace(Duration.ofSeconds(1))
+			.build();
+		WorkerPool pool = TestPools.start(settings, events);
+		try {
+			TestService service = pool.proxy(TestService.class);
+			CompletableFuture<Long> hung = holdAWorker(pool, "hung", never);
+			pool.beginShutdown();
+			// A worker that dies now is not replaced, and a call still finds the other.
+			long other = service.pid();
+			assertThatExceptionOfType(WorkerCrashedException.class).isThrownBy(() -> service.exit(1));
+			// The hung call ends when the grace runs out, long before its own timeout.
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> hung.get(PATIENCE.toSeconds(), SECONDS))
+				.havingCause()
+				.isInstanceOfSatisfying(WorkerCrashedException.class,
+						(ex) -> assertThat(ex.poolName()).isEqualTo("shutdown-begun"));
+			await("both workers are gone").until(() -> pool.snapshot(false).workers().isEmpty());
+			assertThat(isAlive(other)).isFalse();
+			assertThat(pool.snapshot(false).startingWorkers()).isZero();
+			assertThat(events.count(PoolEvent.Type.WORKER_STARTED)).isEqualTo(2);
+			assertThat(workerProcesses("shutdown-begun")).isEmpty();
+		}
+		finally {
+			pool.close();
+		}
+		assertThat(events.count(PoolEvent.Type.WORKER_STARTED)).isEqualTo(2);
+		assertThat(workerProcesses("shutdown-begun")).isEmpty();
 	}
 
 	@Test

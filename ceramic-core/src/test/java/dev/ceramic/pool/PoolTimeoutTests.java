@@ -53,7 +53,7 @@ class PoolTimeoutTests {
 					assertThat(ex.getMessage()).contains("TestService.sleepMillis(long)")
 						.contains("pid " + pid)
 						.contains("'timeout-pool'")
-						.contains("did not complete within its timeout of 1000 ms");
+						.contains("did not complete within its timeout of 1s");
 				});
 			await("the timed-out worker is gone").until(() -> !isAlive(pid));
 			long replacement = service.pid();
@@ -77,7 +77,7 @@ class PoolTimeoutTests {
 			assertThatExceptionOfType(CallTimeoutException.class).isThrownBy(() -> service.sleepWithShortTimeout(1000))
 				.satisfies((ex) -> {
 					assertThat(ex.timeout()).isEqualTo(Duration.ofMillis(500));
-					assertThat(ex.getMessage()).contains("did not complete within its timeout of 500 ms");
+					assertThat(ex.getMessage()).contains("did not complete within its timeout of 500ms");
 				});
 			assertThat(pool.snapshot(false).timeouts()).isEqualTo(1);
 		}

@@ -58,7 +58,7 @@ class ProcStartFailureTests {
 		long pid = pidIn(ex);
 		try {
 			assertThat(ex).hasMessageStartingWith("Child process 'proc-start-slow' (pid ")
-				.hasMessageContaining("did not become ready within the start-up timeout of PT0.3S and was killed");
+				.hasMessageContaining("did not become ready within the start-up timeout of 300ms and was killed");
 			// The static initializer sleeps for 5 s; the timeout did not wait for it.
 			assertThat(elapsed).isLessThan(Duration.ofSeconds(4));
 			// Proc.start gives the caller no handle on the child, so it must be gone

@@ -117,7 +117,7 @@ class SampleAppEndToEndIT {
 	@Test
 	@Order(2)
 	void aSegfaultCostsOneWorkerAndTheNextCallSucceeds() throws Exception {
-		long restartsBefore = app.nativePool().path("restarts").asLong();
+		long replacementsBefore = app.nativePool().path("replacements").asLong();
 		HttpResponse<String> response = app.post("/crash", REQUEST_TIMEOUT);
 		JsonNode problem = assertProblem(response, 502, "worker-crashed", "Worker crashed", "/crash");
 		assertSegfault(problem);
@@ -142,7 +142,7 @@ class SampleAppEndToEndIT {
 			.isNotEqualTo(crashedPid);
 		await("the pool counts a restart").atMost(Duration.ofSeconds(30))
 			.pollInterval(100, MILLISECONDS)
-			.until(() -> app.nativePool().path("restarts").asLong() > restartsBefore);
+			.until(() -> app.nativePool().path("replacements").asLong() > replacementsBefore);
 	}
 
 	@Test

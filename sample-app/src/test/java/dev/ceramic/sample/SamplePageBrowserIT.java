@@ -101,7 +101,7 @@ class SamplePageBrowserIT {
 		this.browser.get(this.app.uri("/").toString());
 		WebDriverWait wait = new WebDriverWait(this.browser, Duration.ofSeconds(30), Duration.ofMillis(100));
 		wait.until((page) -> workerPids().size() >= 2);
-		long restartsBefore = restarts();
+		long replacementsBefore = replacements();
 		Set<Long> pidsBefore = workerPids();
 		assertThat(this.app.runningWorkers().keySet()).as("running workers of the application, which the page lists")
 			.containsAll(pidsBefore);
@@ -109,9 +109,9 @@ class SamplePageBrowserIT {
 		this.browser.findElement(By.id("crash")).click();
 
 		new WebDriverWait(this.browser, Duration.ofSeconds(60), Duration.ofMillis(100))
-			.withMessage(() -> "the restarts counter to pass " + restartsBefore + " and a pid not in " + pidsBefore
-					+ " to appear")
-			.until((page) -> restarts() > restartsBefore && !difference(workerPids(), pidsBefore).isEmpty()
+			.withMessage(() -> "the replacements counter to pass " + replacementsBefore + " and a pid not in "
+					+ pidsBefore + " to appear")
+			.until((page) -> replacements() > replacementsBefore && !difference(workerPids(), pidsBefore).isEmpty()
 					&& responseShown().contains("HTTP 502"));
 		assertThat(responseShown()).contains("POST /crash → HTTP 502").contains("Worker crashed").contains("SIGSEGV");
 		Set<Long> newPids = difference(workerPids(), pidsBefore);
@@ -127,9 +127,9 @@ class SamplePageBrowserIT {
 	// The page redraws the pools every second, so an element found a moment ago may be
 	// gone: read the counter and the rows in one script, which runs between redraws.
 
-	private long restarts() {
+	private long replacements() {
 		Object text = script(
-				"const counter = document.getElementById('restarts-native'); return counter ? counter.textContent : null;");
+				"const counter = document.getElementById('replacements-native'); return counter ? counter.textContent : null;");
 		return (text != null) ? Long.parseLong(text.toString().trim()) : -1;
 	}
 

@@ -29,8 +29,8 @@ public class CeramicProperties implements Validator {
 	private Mode mode = Mode.OUT_OF_PROCESS;
 
 	/**
-	 * Whether application start-up waits until every pool has min-workers ready, which
-	 * holds readiness back until then.
+	 * Whether application start-up waits until every pool has min-workers ready. Either
+	 * way, readiness refuses traffic until then.
 	 */
 	private boolean waitForWorkers = true;
 

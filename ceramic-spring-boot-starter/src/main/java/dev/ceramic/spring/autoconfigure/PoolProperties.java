@@ -68,7 +68,9 @@ public class PoolProperties {
 	private @Nullable Duration startupTimeout;
 
 	/**
-	 * How long shutdown waits for calls in flight before it kills workers.
+	 * How long calls in flight may run once the application context begins to close,
+	 * before their workers are killed. Keep it below
+	 * spring.lifecycle.timeout-per-shutdown-phase.
 	 */
 	private @Nullable Duration shutdownGrace;
 

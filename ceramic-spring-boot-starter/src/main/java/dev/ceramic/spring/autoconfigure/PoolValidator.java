@@ -2,8 +2,10 @@ package dev.ceramic.spring.autoconfigure;
 
 import java.beans.PropertyDescriptor;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
+import dev.ceramic.Durations;
 import dev.ceramic.pool.InvalidSettingsException;
 import dev.ceramic.pool.InvalidSettingsException.Violation;
 import org.jspecify.annotations.Nullable;
@@ -75,7 +77,8 @@ final class PoolValidator {
 		}
 
 		void reject(String setting, String rule, @Nullable Object value) {
-			String message = key(setting) + " " + rule + ", but was " + value;
+			String message = key(setting) + " " + rule + ", but was "
+					+ ((value instanceof Duration duration) ? Durations.format(duration) : value);
 			String property = propertyOf(setting);
 			if (property != null) {
 				this.errors.rejectValue(this.path + "." + property, "ceramic.invalid", message);

@@ -182,21 +182,21 @@ class CeramicPropertiesTests {
 			textBlock = """
 					ceramic.pools.echo.min-workers=-1          | ceramic.pools.echo.min-workers must be at least 0, but was -1
 					ceramic.pools.echo.max-workers=0           | ceramic.pools.echo.max-workers must be at least 1, but was 0
-					ceramic.pools.echo.acquire-timeout=-1s     | ceramic.pools.echo.acquire-timeout must not be negative, but was PT-1S
+					ceramic.pools.echo.acquire-timeout=-1s     | ceramic.pools.echo.acquire-timeout must not be negative, but was -1s
 					ceramic.pools.echo.max-queued-calls=-1     | ceramic.pools.echo.max-queued-calls must be at least 0, but was -1
-					ceramic.pools.echo.call-timeout=0s         | ceramic.pools.echo.call-timeout must be positive, but was PT0S
-					ceramic.pools.echo.call-timeout=-2s        | ceramic.pools.echo.call-timeout must be positive, but was PT-2S
+					ceramic.pools.echo.call-timeout=0s         | ceramic.pools.echo.call-timeout must be positive, but was 0s
+					ceramic.pools.echo.call-timeout=-2s        | ceramic.pools.echo.call-timeout must be positive, but was -2s
 					ceramic.pools.echo.max-calls-per-worker=-1 | ceramic.pools.echo.max-calls-per-worker must not be negative (0 means no limit), but was -1
-					ceramic.pools.echo.idle-timeout=-5m        | ceramic.pools.echo.idle-timeout must be positive, but was PT-5M
+					ceramic.pools.echo.idle-timeout=-5m        | ceramic.pools.echo.idle-timeout must be positive, but was -5m
 					ceramic.pools.echo.max-worker-memory=-1MB  | ceramic.pools.echo.max-worker-memory must not be negative (0 means no limit), but was -1048576B
-					ceramic.pools.echo.startup-timeout=0ms     | ceramic.pools.echo.startup-timeout must be positive, but was PT0S
-					ceramic.pools.echo.shutdown-grace=-1s      | ceramic.pools.echo.shutdown-grace must not be negative, but was PT-1S
+					ceramic.pools.echo.startup-timeout=0ms     | ceramic.pools.echo.startup-timeout must be positive, but was 0s
+					ceramic.pools.echo.shutdown-grace=-1s      | ceramic.pools.echo.shutdown-grace must not be negative, but was -1s
 					ceramic.pools.echo.max-frame-size=512B     | ceramic.pools.echo.max-frame-size must be between 1KB and 2GB, but was 512B
 					ceramic.pools.echo.max-frame-size=4GB      | ceramic.pools.echo.max-frame-size must be between 1KB and 2GB, but was 4294967296B
 					ceramic.pools.echo.max-nesting-depth=0     | ceramic.pools.echo.max-nesting-depth must be at least 1, but was 0
 					ceramic.pools.echo.java-home=/no/such/jdk  | ceramic.pools.echo.java-home has no executable bin/java; point it at a JDK or JRE installation, but was /no/such/jdk
 					ceramic.defaults.max-workers=0             | ceramic.defaults.max-workers must be at least 1, but was 0
-					ceramic.pools.unused.call-timeout=-1s      | ceramic.pools.unused.call-timeout must be positive, but was PT-1S
+					ceramic.pools.unused.call-timeout=-1s      | ceramic.pools.unused.call-timeout must be positive, but was -1s
 					""")
 	void whenASettingIsInvalidThenStartUpFailsWithAMessageThatNamesItsKey(String property, String message) {
 		this.contextRunner.withPropertyValues("ceramic.defaults.min-workers=0", property)
@@ -239,8 +239,8 @@ class CeramicPropertiesTests {
 			textBlock = """
 					ceramic.pools.echo.limits.data-size=0B      | ceramic.pools.echo.limits.data-size must be positive (leave it unset for no limit), but was 0B
 					ceramic.pools.echo.limits.data-size=-1MB    | ceramic.pools.echo.limits.data-size must be positive (leave it unset for no limit), but was -1048576B
-					ceramic.pools.echo.limits.cpu-time=0s       | ceramic.pools.echo.limits.cpu-time must be positive, but was PT0S
-					ceramic.defaults.limits.cpu-time=-1s        | ceramic.defaults.limits.cpu-time must be positive, but was PT-1S
+					ceramic.pools.echo.limits.cpu-time=0s       | ceramic.pools.echo.limits.cpu-time must be positive, but was 0s
+					ceramic.defaults.limits.cpu-time=-1s        | ceramic.defaults.limits.cpu-time must be positive, but was -1s
 					ceramic.pools.echo.limits.open-files=0      | ceramic.pools.echo.limits.open-files must be positive (leave it unset for no limit), but was 0
 					ceramic.pools.echo.limits.open-files=-5     | ceramic.pools.echo.limits.open-files must be positive (leave it unset for no limit), but was -5
 					""")

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Actuator support for ceramic's pools, each part only when its library is present: a
- * health contributor {@code ceramic} with one indicator per pool, and the {@code ceramic}
- * endpoint.
+ * health contributor {@code ceramic} with one indicator per pool, with {@code DEGRADED}
+ * ranked in the health endpoint's status order, and the {@code ceramic} endpoint.
  */
 @AutoConfiguration(after = CeramicAutoConfiguration.class)
 @ConditionalOnBean(CeramicPools.class)
@@ -41,6 +42,12 @@ public final class CeramicActuatorAutoConfiguration {
 				indicators.put(pool.name(), new PoolHealthIndicator(pool));
 			}
 			return CompositeHealthContributor.fromMap(indicators);
+		}
+
+		@Bean
+		@ConditionalOnClass(HealthEndpointProperties.class)
+		static DegradedStatusOrder ceramicDegradedStatusOrder() {
+			return new DegradedStatusOrder();
 		}
 
 	}

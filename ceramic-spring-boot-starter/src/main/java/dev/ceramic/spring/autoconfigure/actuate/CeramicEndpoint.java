@@ -82,8 +82,11 @@ public class CeramicEndpoint {
 	 * @param maxWorkers its max-workers
 	 * @param startingWorkers workers being started
 	 * @param queuedCalls calls waiting for a worker
-	 * @param workersStarted workers started so far
-	 * @param restarts workers started beyond the first min-workers
+	 * @param workersStarted workers started so far: the first min-workers, replacements
+	 * and growth
+	 * @param replacements workers started in place of ones that died, timed out or were
+	 * recycled
+	 * @param growth workers started because calls were waiting, beyond min-workers
 	 * @param crashes workers that died
 	 * @param timeouts calls that timed out
 	 * @param recycles workers recycled
@@ -91,14 +94,14 @@ public class CeramicEndpoint {
 	 * @param workers the live workers
 	 */
 	public record PoolDescriptor(PoolState state, int minWorkers, int maxWorkers, int startingWorkers, int queuedCalls,
-			long workersStarted, long restarts, long crashes, long timeouts, long recycles, @Nullable String lastCrash,
-			List<WorkerDescriptor> workers) {
+			long workersStarted, long replacements, long growth, long crashes, long timeouts, long recycles,
+			@Nullable String lastCrash, List<WorkerDescriptor> workers) {
 
 		static PoolDescriptor of(PoolSnapshot snapshot, boolean details) {
 			return new PoolDescriptor(snapshot.state(), snapshot.minWorkers(), snapshot.maxWorkers(),
 					snapshot.startingWorkers(), snapshot.queuedCalls(), snapshot.workersStarted(),
-					Math.max(0, snapshot.workersStarted() - snapshot.minWorkers()), snapshot.crashes(),
-					snapshot.timeouts(), snapshot.recycles(), details ? snapshot.lastCrash() : null,
+					snapshot.replacements(), snapshot.growth(), snapshot.crashes(), snapshot.timeouts(),
+					snapshot.recycles(), details ? snapshot.lastCrash() : null,
 					snapshot.workers().stream().map((worker) -> WorkerDescriptor.of(worker, details)).toList());
 		}
 

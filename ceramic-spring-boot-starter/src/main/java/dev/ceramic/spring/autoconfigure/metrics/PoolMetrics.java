@@ -13,8 +13,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Gauges and counters of each pool, tagged with the pool's name: {@code ceramic.workers}
  * (tagged state busy, idle or starting), {@code ceramic.calls.queued}, and the counters
- * {@code ceramic.worker.crashes}, {@code ceramic.worker.timeouts} and
- * {@code ceramic.worker.recycles}.
+ * {@code ceramic.worker.crashes}, {@code ceramic.worker.timeouts},
+ * {@code ceramic.worker.recycles} and {@code ceramic.worker.starts} (tagged reason
+ * initial, replacement or growth).
  */
 class PoolMetrics implements MeterBinder {
 
@@ -39,6 +40,10 @@ class PoolMetrics implements MeterBinder {
 					PoolSnapshot::timeouts);
 			counter(registry, pool, "ceramic.worker.recycles",
 					"Workers replaced after max-calls-per-worker or past max-worker-memory", PoolSnapshot::recycles);
+			starts(registry, pool, "initial",
+					(snapshot) -> snapshot.workersStarted() - snapshot.replacements() - snapshot.growth());
+			starts(registry, pool, "replacement", PoolSnapshot::replacements);
+			starts(registry, pool, "growth", PoolSnapshot::growth);
 		}
 	}
 
@@ -48,6 +53,16 @@ class PoolMetrics implements MeterBinder {
 			.description("Worker processes of the pool")
 			.tag("pool", pool.name())
 			.tag("state", state)
+			.register(registry);
+	}
+
+	private static void starts(MeterRegistry registry, WorkerPool pool, String reason,
+			ToDoubleFunction<PoolSnapshot> count) {
+		FunctionCounter.builder("ceramic.worker.starts", pool, (p) -> count.applyAsDouble(p.snapshot(false)))
+			.description("Workers started: the first min-workers (initial), in place of ones that died, timed out or "
+					+ "were recycled (replacement), or because calls were waiting (growth)")
+			.tag("pool", pool.name())
+			.tag("reason", reason)
 			.register(registry);
 	}
 

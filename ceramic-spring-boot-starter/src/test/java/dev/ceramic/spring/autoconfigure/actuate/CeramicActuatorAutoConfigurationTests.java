@@ -1,12 +1,17 @@
 package dev.ceramic.spring.autoconfigure.actuate;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.ceramic.pool.PoolState;
 import dev.ceramic.spring.autoconfigure.CeramicAutoConfiguration;
 import dev.ceramic.spring.autoconfigure.CeramicPools;
 import dev.ceramic.spring.fixtures.basic.BasicFixtures;
+import dev.ceramic.spring.fixtures.slow.SlowFixtures;
+import dev.ceramic.spring.fixtures.slow.SlowService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -81,6 +86,50 @@ class CeramicActuatorAutoConfigurationTests {
 				assertThat(health.healthForPath("ceramic", "echo").getStatus()).isEqualTo(Status.UP);
 				assertThat(health.healthForPath("ceramic", "nosuchpool")).isNull();
 			});
+	}
+
+	@Test
+	void aDegradedPoolMakesTheCeramicComponentAndTheApplicationDegradedNotUnknown(@TempDir Path temp) {
+		degradedPool(temp).run((context) -> {
+			HealthEndpoint health = context.getBean(HealthEndpoint.class);
+			assertThat(health.healthForPath("ceramic", "slow").getStatus()).isEqualTo(PoolHealthIndicator.DEGRADED);
+			assertThat(health.healthForPath("ceramic").getStatus()).isEqualTo(PoolHealthIndicator.DEGRADED);
+			assertThat(health.health().getStatus()).isEqualTo(PoolHealthIndicator.DEGRADED);
+			Files.createFile(temp.resolve("gate"));
+		});
+	}
+
+	@Test
+	void aStatusOrderOfTheApplicationsOwnRanksDegradedJustBeforeUp(@TempDir Path temp) {
+		degradedPool(temp)
+			.withPropertyValues("management.endpoint.health.status.order=down,up,unknown",
+					"management.endpoint.health.group.pools.include=ceramic",
+					"management.endpoint.health.group.pools.status.order=up,down")
+			.run((context) -> {
+				HealthEndpoint health = context.getBean(HealthEndpoint.class);
+				assertThat(health.health().getStatus()).isEqualTo(PoolHealthIndicator.DEGRADED);
+				assertThat(health.healthForPath("pools").getStatus()).isEqualTo(PoolHealthIndicator.DEGRADED);
+				Files.createFile(temp.resolve("gate"));
+			});
+	}
+
+	/**
+	 * A context whose only pool is degraded: its one worker cannot start until the file
+	 * {@code gate} exists, which the test makes at its end, and start-up does not wait
+	 * for it.
+	 */
+	private static ApplicationContextRunner degradedPool(Path temp) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CeramicAutoConfiguration.class,
+					CeramicActuatorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.withUserConfiguration(SlowFixtures.class)
+			.withInitializer(
+					(context) -> context.getEnvironment().setConversionService(new ApplicationConversionService()))
+			.withPropertyValues("ceramic.wait-for-workers=false", "ceramic.pools.slow.min-workers=1",
+					"ceramic.pools.slow.max-workers=1", "ceramic.pools.slow.startup-timeout=90s",
+					"ceramic.pools.slow.system-properties." + SlowService.GATE_PROPERTY + "=" + temp.resolve("gate"),
+					"ceramic.pools.slow.jvm-args=-XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xmx64m");
 	}
 
 	@Test

@@ -180,6 +180,32 @@ class CeramicMetricsAutoConfigurationTests {
 						"ceramic.worker.recycles" }) {
 					assertThat(registry.get(counter).tag("pool", "echo").functionCounter().count()).isZero();
 				}
+				for (String reason : new String[] { "initial", "replacement", "growth" }) {
+					assertThat(registry.get("ceramic.worker.starts")
+						.tag("pool", "echo")
+						.tag("reason", reason)
+						.functionCounter()
+						.count()).isZero();
+				}
+			});
+	}
+
+	@Test
+	void aWorkerStartedForACallAboveMinWorkersCountsAsGrowthNotReplacement() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withPropertyValues("ceramic.defaults.startup-timeout=90s",
+					"ceramic.defaults.jvm-args=-XX:TieredStopAtLevel=1,-XX:+UseSerialGC,-Xmx64m")
+			.run((context) -> {
+				assertThat(context.getBean(Echo.class).echo("hello")).isEqualTo("echo: hello");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("ceramic.worker.starts").tag("reason", "growth").functionCounter().count())
+					.isOne();
+				assertThat(registry.get("ceramic.worker.starts").tag("reason", "replacement").functionCounter().count())
+					.isZero();
+				assertThat(registry.get("ceramic.worker.starts").tag("reason", "initial").functionCounter().count())
+					.isZero();
 			});
 	}
 
