@@ -49,6 +49,11 @@ final class Supervisor {
 
 	private @Nullable WorkerStartException lastStartFailure;
 
+	/** Whether a round of backed-off restarts was scheduled, and for when. */
+	private boolean restartRoundPending;
+
+	private long restartRoundAt;
+
 	Supervisor(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table, JsonCodec codec,
 			Path errorDirectory, Roster roster, PoolEvents events, ExecutorService launcher,
 			ScheduledExecutorService timer) {
@@ -106,11 +111,20 @@ final class Supervisor {
 			return;
 		}
 		int present = roster.workers.size() + roster.starting;
-		int wanted = Math.max(this.settings.sizing().minWorkers(), Math.min(this.settings.sizing().maxWorkers(),
-				roster.workers.size() - roster.idle.size() + roster.waiting));
+		int wanted = wanted();
 		for (int i = present; i < wanted; i++) {
 			startWorker();
 		}
+	}
+
+	/**
+	 * Return how many workers the pool wants running or starting: min-workers, and while
+	 * calls run or wait, one each plus the spare workers, within max-workers; lock held.
+	 * @return the workers wanted
+	 */
+	int wanted() {
+		Roster roster = this.roster;
+		return this.settings.sizing().wanted(roster.workers.size() - roster.idle.size(), roster.waiting);
 	}
 
 	/**
@@ -118,7 +132,7 @@ final class Supervisor {
 	 * held.
 	 */
 	void startWorker() {
-		startWorker(backoff());
+		startWorker(joinRestartRound(backoff()));
 	}
 
 	private long backoff() {
@@ -139,6 +153,27 @@ final class Supervisor {
 		else {
 			this.timer.schedule(launch, delayNanos, TimeUnit.NANOSECONDS);
 		}
+	}
+
+	/**
+	 * Return the delay of a start that backs off: the one of the round of restarts
+	 * already waiting, if any, so that the replacements of workers lost together start
+	 * together, in parallel, instead of each waiting one more doubling; lock held. Their
+	 * number is bounded by the workers missing, as {@link #replenish()} starts no more.
+	 * @param backoffNanos the backoff that failures in a row call for
+	 * @return the delay in nanoseconds
+	 */
+	private long joinRestartRound(long backoffNanos) {
+		if (backoffNanos == 0) {
+			return 0;
+		}
+		long now = System.nanoTime();
+		if (this.restartRoundPending && this.restartRoundAt - now > 0) {
+			return this.restartRoundAt - now;
+		}
+		this.restartRoundPending = true;
+		this.restartRoundAt = now + backoffNanos;
+		return backoffNanos;
 	}
 
 	private void launchWorker() {
