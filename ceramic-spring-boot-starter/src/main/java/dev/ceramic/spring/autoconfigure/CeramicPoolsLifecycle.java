@@ -35,6 +35,7 @@ class CeramicPoolsLifecycle implements SmartLifecycle {
 	@Override
 	public void start() {
 		long start = System.nanoTime();
+		WorkerMemoryCheck.warnIfWorkersCannotFit(this.pools.all().stream().map((pool) -> pool.settings()).toList());
 		this.pools.start();
 		this.running = true;
 		if (this.waitForWorkers) {
