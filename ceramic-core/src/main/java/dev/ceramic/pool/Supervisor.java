@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the pool staffed: starts workers until {@code min-workers} and the waiting calls
- * are covered, replaces the ones that die or time out, backs off after failures in a row,
- * and fails the pool when workers keep dying during start-up (and recovers it once one
+ * Keeps the pool staffed: starts workers until {@code min-workers}, the waiting calls and
+ * the {@code spare-workers} beyond the busy ones are covered, replaces the ones that die
+ * or time out (those lost together in one round), backs off after failures in a row, and
+ * fails the pool when workers keep dying during start-up (and recovers it once one
  * starts). Its methods that say so are called with the roster's lock held.
  */
 final class Supervisor {
@@ -102,8 +103,8 @@ final class Supervisor {
 	}
 
 	/**
-	 * Start workers until min-workers are running or starting, and the waiting calls are
-	 * covered; lock held.
+	 * Start workers until as many as {@link #wanted()} are running or starting; lock
+	 * held.
 	 */
 	void replenish() {
 		Roster roster = this.roster;
