@@ -77,6 +77,14 @@ final class PoolBenchmark {
 	record Restarts(Stats replacement, Stats detected, Stats cold) {
 	}
 
+	/**
+	 * The call after a crash: with no spare and with one, beside a normal call's p99; and
+	 * one worker of two killed beside both killed at once.
+	 */
+	record Spares(Stats noSpare, Stats oneSpare, long normalP99, Stats oneKilledNext, Stats oneKilledBack,
+			Stats bothKilledNext, Stats bothKilledBack) {
+	}
+
 	void run() throws Exception {
 		List<Latency> latencies = latency();
 		List<Throughput> throughputs = new ArrayList<>();
@@ -84,13 +92,20 @@ final class PoolBenchmark {
 			throughputs.add(throughput(workers));
 		}
 		Restarts restarts = restarts();
+		Spares spares = spares();
 		print(latencies, throughputs, restarts);
+		print(spares);
 	}
 
 	static WorkerPool pool(String name, int workers) {
+		return pool(name, workers, workers, 0);
+	}
+
+	static WorkerPool pool(String name, int minWorkers, int maxWorkers, int spareWorkers) {
 		WorkerPoolSettings settings = WorkerPoolSettings.builder(name)
-			.minWorkers(workers)
-			.maxWorkers(workers)
+			.minWorkers(minWorkers)
+			.maxWorkers(maxWorkers)
+			.spareWorkers(spareWorkers)
 			.acquireTimeout(Duration.ofSeconds(30))
 			.restartBackoff(BACKOFF, BACKOFF)
 			.crashLoopThreshold(1000)
@@ -268,6 +283,131 @@ final class PoolBenchmark {
 		sample[0] = System.nanoTime() - start;
 	}
 
+	Spares spares() throws Exception {
+		long[] noSpare = new long[this.restarts];
+		long[] oneSpare = new long[this.restarts];
+		long normalP99;
+		// min-workers 1 and max-workers 2 in both: only spare-workers differs.
+		try (WorkerPool none = pool("bench-spare-0", 1, 2, 0); WorkerPool one = pool("bench-spare-1", 1, 2, 1)) {
+			started(none);
+			started(one);
+			Adder withNone = none.proxy(Adder.class);
+			Adder withOne = one.proxy(Adder.class);
+			for (int i = 0; i < 1000; i++) {
+				check(withNone.add(i, 1), i);
+				check(withOne.add(i, 1), i);
+			}
+			long[] normal = new long[2000];
+			for (int i = 0; i < normal.length; i++) {
+				long start = System.nanoTime();
+				check(withOne.add(i, 1), i);
+				normal[i] = System.nanoTime() - start;
+			}
+			normalP99 = Stats.of(normal, normal.length).quantile(0.99);
+			// Untimed first, as in restarts().
+			afterCrash(none, withNone, 1);
+			afterCrash(one, withOne, 2);
+			for (int run = 0; run < this.restarts; run++) {
+				if (run % 2 == 0) {
+					noSpare[run] = afterCrash(none, withNone, 1);
+					oneSpare[run] = afterCrash(one, withOne, 2);
+				}
+				else {
+					oneSpare[run] = afterCrash(one, withOne, 2);
+					noSpare[run] = afterCrash(none, withNone, 1);
+				}
+			}
+		}
+		long[][] one = { new long[this.restarts], new long[this.restarts] };
+		long[][] both = { new long[this.restarts], new long[this.restarts] };
+		try (WorkerPool pool = pool("bench-kill-all", 2, 2, 1)) {
+			started(pool);
+			Adder proxied = pool.proxy(Adder.class);
+			for (int i = 0; i < 1000; i++) {
+				check(proxied.add(i, 1), i);
+			}
+			killed(pool, proxied, 2);
+			for (int run = 0; run < this.restarts; run++) {
+				long[] first = killed(pool, proxied, (run % 2 == 0) ? 1 : 2);
+				long[] second = killed(pool, proxied, (run % 2 == 0) ? 2 : 1);
+				long[] ofOne = (run % 2 == 0) ? first : second;
+				long[] ofBoth = (run % 2 == 0) ? second : first;
+				one[0][run] = ofOne[0];
+				one[1][run] = ofOne[1];
+				both[0][run] = ofBoth[0];
+				both[1][run] = ofBoth[1];
+			}
+		}
+		return new Spares(Stats.of(noSpare, this.restarts), Stats.of(oneSpare, this.restarts), normalP99,
+				Stats.of(one[0], this.restarts), Stats.of(one[1], this.restarts), Stats.of(both[0], this.restarts),
+				Stats.of(both[1], this.restarts));
+	}
+
+	/**
+	 * Once the pool has {@code warm} idle workers, crash one through a call; return the
+	 * time from the crashing call's exception until the next call succeeds.
+	 */
+	private static long afterCrash(WorkerPool pool, Adder proxied, int warm) throws InterruptedException {
+		awaitIdle(pool, warm);
+		try {
+			proxied.crash();
+			throw new IllegalStateException("crash() returned");
+		}
+		catch (WorkerCrashedException ex) {
+			// What the next call waits for starts now.
+		}
+		long start = System.nanoTime();
+		callUntilServed(proxied);
+		return System.nanoTime() - start;
+	}
+
+	/**
+	 * Once every worker is idle, SIGKILL {@code count} of them at once; return the times
+	 * from the kills until the next call succeeds, and until every worker is back.
+	 */
+	private static long[] killed(WorkerPool pool, Adder proxied, int count) throws Exception {
+		int workers = pool.settings().sizing().minWorkers();
+		awaitIdle(pool, workers);
+		List<ProcessHandle> victims = pool.snapshot(false)
+			.workers()
+			.stream()
+			.limit(count)
+			.map((worker) -> ProcessHandle.of(worker.pid()).orElseThrow())
+			.toList();
+		long start = System.nanoTime();
+		victims.forEach(ProcessHandle::destroyForcibly);
+		for (ProcessHandle victim : victims) {
+			victim.onExit().get(10, TimeUnit.SECONDS);
+		}
+		callUntilServed(proxied);
+		long next = System.nanoTime() - start;
+		awaitIdle(pool, workers);
+		return new long[] { next, System.nanoTime() - start };
+	}
+
+	private static void callUntilServed(Adder proxied) {
+		while (true) {
+			try {
+				check(proxied.add(1, 1), 1);
+				return;
+			}
+			catch (CallRejectedException | WorkerCrashedException ex) {
+				// Not back yet, or a call met a worker as it died; try again.
+			}
+		}
+	}
+
+	private static void awaitIdle(WorkerPool pool, int idle) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (pool.snapshot(false).idleWorkers() < idle || pool.snapshot(false).startingWorkers() > 0) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException(
+						"Pool " + pool.name() + " has not " + idle + " idle workers: " + pool.snapshot(false));
+			}
+			Thread.sleep(1);
+		}
+	}
+
 	/** From building a 1-worker pool until its first call succeeds. */
 	private static long cold() {
 		long start = System.nanoTime();
@@ -352,6 +492,41 @@ final class PoolBenchmark {
 		System.out.println("| of which: crash to the crashing call's `WorkerCrashedException` | "
 				+ Stats.millis(restarts.detected().median()) + " | " + range(restarts.detected()) + " | "
 				+ Stats.ratio(restarts.detected().median(), cold) + " |");
+	}
+
+	private void print(Spares spares) {
+		System.out.println();
+		System.out.println("### Worker pool: crash to next call served");
+		System.out.println();
+		System.out.println("Medians of " + this.restarts + " runs each, interleaved. Spares: two pools with "
+				+ "min-workers 1 and max-workers 2, spare-workers 0 and 1; once the pool is settled (one idle "
+				+ "worker, or the worker and its spare), a call does `Runtime.halt`, and the time runs from its "
+				+ "`WorkerCrashedException` until the next call succeeds. Normal call: p99 of 2000 calls in the "
+				+ "pool with a spare. Killed at once: a pool of 2 workers, one or both SIGKILLed together, from "
+				+ "the kill until the next call succeeds and until both workers are back; backoff " + BACKOFF.toMillis()
+				+ " ms.");
+		System.out.println();
+		System.out.println("| what | median (ms) | min–max (ms) | ratio |");
+		System.out.println("| --- | ---: | ---: | ---: |");
+		System.out.println("| crash to next call served, spare-workers 0 | " + Stats.millis(spares.noSpare().median())
+				+ " | " + range(spares.noSpare()) + " | 1.00 |");
+		System.out.println("| crash to next call served, spare-workers 1 | " + Stats.millis(spares.oneSpare().median())
+				+ " | " + range(spares.oneSpare()) + " | "
+				+ Stats.ratio(spares.oneSpare().median(), spares.noSpare().median()) + " of spare 0; "
+				+ Stats.ratio(spares.oneSpare().median(), spares.normalP99()) + " of a normal call's p99 "
+				+ "(target ≤ 2) |");
+		System.out.println("| normal call p99 | " + micros(spares.normalP99()) + " µs | | |");
+		System.out.println("| 1 of 2 killed: to next call served | " + Stats.millis(spares.oneKilledNext().median())
+				+ " | " + range(spares.oneKilledNext()) + " | |");
+		System.out.println("| 1 of 2 killed: to both back | " + Stats.millis(spares.oneKilledBack().median()) + " | "
+				+ range(spares.oneKilledBack()) + " | 1.00 |");
+		System.out.println("| both killed at once: to next call served | "
+				+ Stats.millis(spares.bothKilledNext().median()) + " | " + range(spares.bothKilledNext()) + " | "
+				+ Stats.ratio(spares.bothKilledNext().median(), spares.oneKilledBack().median()) + " of one back |");
+		System.out.println("| both killed at once: to both back | " + Stats.millis(spares.bothKilledBack().median())
+				+ " | " + range(spares.bothKilledBack()) + " | "
+				+ Stats.ratio(spares.bothKilledBack().median(), spares.oneKilledBack().median())
+				+ " of one back (one by one would be about 2) |");
 	}
 
 	private static String micros(long nanos) {

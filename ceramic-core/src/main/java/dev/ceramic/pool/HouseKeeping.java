@@ -57,7 +57,7 @@ final class HouseKeeping implements Runnable {
 				Iterator<Worker> leastRecentlyUsed = roster.idle.descendingIterator();
 				while (leastRecentlyUsed.hasNext()) {
 					Worker worker = leastRecentlyUsed.next();
-					if (roster.workers.size() > this.settings.sizing().minWorkers()
+					if (roster.workers.size() > this.supervisor.wanted()
 							&& now - worker.lastUsedNanos() > this.settings.sizing().idleTimeout().toNanos()) {
 						leastRecentlyUsed.remove();
 						roster.workers.remove(worker);

@@ -67,6 +67,8 @@ final class Leases {
 						continue;
 					}
 					worker.setBusy(true);
+					// One idle worker fewer: start spares to stand in for it.
+					this.supervisor.replenish();
 					return worker;
 				}
 				if (roster.workers.size() + roster.starting < this.settings.sizing().maxWorkers()

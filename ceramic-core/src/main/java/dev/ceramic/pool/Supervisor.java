@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the pool staffed: starts workers until {@code min-workers} and the waiting calls
- * are covered, replaces the ones that die or time out, backs off after failures in a row,
- * and fails the pool when workers keep dying during start-up (and recovers it once one
+ * Keeps the pool staffed: starts workers until {@code min-workers}, the waiting calls and
+ * the {@code spare-workers} beyond the busy ones are covered, replaces the ones that die
+ * or time out (those lost together in one round), backs off after failures in a row, and
+ * fails the pool when workers keep dying during start-up (and recovers it once one
  * starts). Its methods that say so are called with the roster's lock held.
  */
 final class Supervisor {
@@ -54,6 +55,11 @@ final class Supervisor {
 
 	/** Workers lost (died, timed out, recycled) whose replacement is not yet started. */
 	private int unreplaced;
+
+	/** Whether a round of backed-off restarts was scheduled, and for when. */
+	private boolean restartRoundPending;
+
+	private long restartRoundAt;
 
 	Supervisor(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table, JsonCodec codec,
 			Path errorDirectory, Roster roster, PoolEvents events, ExecutorService launcher,
@@ -105,8 +111,8 @@ final class Supervisor {
 	}
 
 	/**
-	 * Start workers until min-workers are running or starting, and the waiting calls are
-	 * covered; lock held.
+	 * Start workers until as many as {@link #wanted()} are running or starting; lock
+	 * held.
 	 */
 	void replenish() {
 		Roster roster = this.roster;
@@ -114,8 +120,7 @@ final class Supervisor {
 			return;
 		}
 		int present = roster.workers.size() + roster.starting;
-		int wanted = Math.max(this.settings.sizing().minWorkers(), Math.min(this.settings.sizing().maxWorkers(),
-				roster.workers.size() - roster.idle.size() + roster.waiting));
+		int wanted = wanted();
 		for (int i = present; i < wanted; i++) {
 			startWorker();
 		}
@@ -125,11 +130,21 @@ final class Supervisor {
 	}
 
 	/**
+	 * Return how many workers the pool wants running or starting: min-workers, and while
+	 * calls run or wait, one each plus the spare workers, within max-workers; lock held.
+	 * @return the workers wanted
+	 */
+	int wanted() {
+		Roster roster = this.roster;
+		return this.settings.sizing().wanted(roster.workers.size() - roster.idle.size(), roster.waiting);
+	}
+
+	/**
 	 * Start one more worker, after the back-off that failures in a row call for; lock
 	 * held.
 	 */
 	void startWorker() {
-		startWorker(nextStart(), backoff());
+		startWorker(nextStart(), joinRestartRound(backoff()));
 	}
 
 	/**
@@ -170,6 +185,28 @@ final class Supervisor {
 			this.timer.schedule(launch, delayNanos, TimeUnit.NANOSECONDS);
 		}
 	}
+
+	/**
+	 * Return the delay of a start that backs off: the one of the round of restarts
+	 * already waiting, if any, so that the replacements of workers lost together start
+	 * together, in parallel, instead of each waiting one more doubling; lock held. Their
+	 * number is bounded by the workers missing, as {@link #replenish()} starts no more.
+	 * @param backoffNanos the backoff that failures in a row call for
+	 * @return the delay in nanoseconds
+	 */
+	private long joinRestartRound(long backoffNanos) {
+		if (backoffNanos == 0) {
+			return 0;
+		}
+		long now = System.nanoTime();
+		if (this.restartRoundPending && this.restartRoundAt - now > 0) {
+			return this.restartRoundAt - now;
+		}
+		this.restartRoundPending = true;
+		this.restartRoundAt = now + backoffNanos;
+		return backoffNanos;
+	}
+
 
 	private void launchWorker(PoolCounters.Start why) {
 		if (startCancelled()) {

@@ -56,7 +56,7 @@ public final class WorkerPoolSettings {
 
 	private WorkerPoolSettings(Builder builder) {
 		this.name = builder.name;
-		this.sizing = new Sizing(builder.minWorkers, builder.maxWorkers, builder.idleTimeout);
+		this.sizing = new Sizing(builder.minWorkers, builder.maxWorkers, builder.idleTimeout, builder.spareWorkers);
 		this.queue = new Queue(builder.acquireTimeout, builder.maxQueuedCalls);
 		this.recycling = new Recycling(builder.maxCallsPerWorker, builder.maxWorkerMemory);
 		this.restarts = new Restarts(builder.restartBackoff, builder.maxRestartBackoff, builder.crashLoopThreshold);
@@ -168,12 +168,29 @@ public final class WorkerPoolSettings {
 	/**
 	 * How many workers run: {@code minWorkers} kept running, up to {@code maxWorkers}
 	 * under load, and those above the minimum stopped after {@code idleTimeout} idle.
+	 * While any call runs or waits, {@code spareWorkers} more than the busy ones are kept
+	 * started and idle, within {@code maxWorkers}.
 	 *
 	 * @param minWorkers workers kept running
 	 * @param maxWorkers most workers under load
 	 * @param idleTimeout idle time after which workers above the minimum stop
+	 * @param spareWorkers idle workers kept ready beyond the busy ones while calls run
 	 */
-	public record Sizing(int minWorkers, int maxWorkers, Duration idleTimeout) {
+	public record Sizing(int minWorkers, int maxWorkers, Duration idleTimeout, int spareWorkers) {
+
+		/**
+		 * Return how many workers the pool wants running or starting: min-workers, and
+		 * while any call runs or waits, one per call plus the spares, within max-workers.
+		 * @param busy workers busy with a call
+		 * @param waiting calls waiting for a worker
+		 * @return the workers wanted
+		 */
+		int wanted(int busy, int waiting) {
+			int inUse = busy + waiting;
+			int forCalls = (inUse > 0) ? inUse + this.spareWorkers : 0;
+			return Math.max(this.minWorkers, Math.min(this.maxWorkers, forCalls));
+		}
+
 	}
 
 	/**
@@ -257,6 +274,8 @@ public final class WorkerPoolSettings {
 
 		private int maxWorkers = 4;
 
+		private int spareWorkers = 1;
+
 		private Duration acquireTimeout = Duration.ofSeconds(5);
 
 		private int maxQueuedCalls = 100;
@@ -315,6 +334,21 @@ public final class WorkerPoolSettings {
 		 */
 		public Builder maxWorkers(int maxWorkers) {
 			this.maxWorkers = maxWorkers;
+			return this;
+		}
+
+		/**
+		 * Idle workers kept started beyond the busy ones while any call runs or waits,
+		 * within {@code max-workers}, like PHP-FPM's {@code pm.min_spare_servers}: the
+		 * call after a crash, or the next one of a burst, takes a warm worker while the
+		 * replacement starts in the background. With no call in flight the pool keeps
+		 * {@code min-workers} (so a pool with {@code min-workers} 0 starts nothing before
+		 * its first call), and spares above that stop after {@code idle-timeout} like any
+		 * worker above the minimum. 0 starts workers only for calls that find none idle.
+		 * Default 1.
+		 */
+		public Builder spareWorkers(int spareWorkers) {
+			this.spareWorkers = spareWorkers;
 			return this;
 		}
 
@@ -538,6 +572,8 @@ public final class WorkerPoolSettings {
 				check.require(this.minWorkers <= this.maxWorkers, "min-workers", (names) -> "must not be greater than "
 						+ names.apply("max-workers") + " (" + this.maxWorkers + ")", this.minWorkers);
 			}
+			check.require(this.spareWorkers >= 0, "spare-workers", "must not be negative (0 keeps no spare)",
+					this.spareWorkers);
 			check.require(!this.acquireTimeout.isNegative(), "acquire-timeout", "must not be negative",
 					this.acquireTimeout);
 			check.require(this.maxQueuedCalls >= 0, "max-queued-calls", "must not be negative", this.maxQueuedCalls);

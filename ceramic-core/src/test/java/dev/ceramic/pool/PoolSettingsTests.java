@@ -35,6 +35,7 @@ class PoolSettingsTests {
 	static Stream<Arguments> invalidSettings() {
 		return Stream.of(invalid((b) -> b.minWorkers(-1), "min-workers must not be negative, but was -1"),
 				invalid((b) -> b.maxWorkers(0), "max-workers must be at least 1, but was 0"),
+				invalid((b) -> b.spareWorkers(-1), "spare-workers must not be negative (0 keeps no spare), but was -1"),
 				invalid((b) -> b.minWorkers(3).maxWorkers(2),
 						"min-workers must not be greater than max-workers (2), but was 3"),
 				invalid((b) -> b.acquireTimeout(Duration.ofMillis(-1)),
@@ -158,6 +159,7 @@ class PoolSettingsTests {
 		WorkerPoolSettings settings = WorkerPoolSettings.builder("grouped")
 			.minWorkers(2)
 			.maxWorkers(3)
+			.spareWorkers(2)
 			.idleTimeout(Duration.ofMinutes(1))
 			.acquireTimeout(Duration.ofSeconds(1))
 			.maxQueuedCalls(7)
@@ -173,7 +175,7 @@ class PoolSettingsTests {
 			.inheritEnvironment(false)
 			.workingDirectory(directory)
 			.build();
-		assertThat(settings.sizing()).isEqualTo(new WorkerPoolSettings.Sizing(2, 3, Duration.ofMinutes(1)));
+		assertThat(settings.sizing()).isEqualTo(new WorkerPoolSettings.Sizing(2, 3, Duration.ofMinutes(1), 2));
 		assertThat(settings.queue()).isEqualTo(new WorkerPoolSettings.Queue(Duration.ofSeconds(1), 7));
 		assertThat(settings.recycling()).isEqualTo(new WorkerPoolSettings.Recycling(1000, 1024));
 		assertThat(settings.restarts())

@@ -56,6 +56,7 @@ class CeramicPoolsLifecycle
 	@Override
 	public void start() {
 		long start = System.nanoTime();
+		WorkerMemoryCheck.warnIfWorkersCannotFit(this.pools.all().stream().map((pool) -> pool.settings()).toList());
 		if (!this.waitForWorkers && this.context instanceof ConfigurableApplicationContext configurable) {
 			// Added now, after Spring Boot's ApplicationAvailability, so that it hears
 			// readiness events after it.

@@ -31,6 +31,15 @@ public class PoolProperties {
 	private @Nullable Integer maxWorkers;
 
 	/**
+	 * Number of idle, started workers kept beyond the busy ones while any call runs or
+	 * waits, within max-workers (like PHP-FPM's pm.min_spare_servers), so that the call
+	 * after a crash or the next of a burst takes a warm worker while the replacement
+	 * starts. With no call in flight the pool keeps min-workers; spares above that stop
+	 * after idle-timeout. 0 starts a worker only for a call that finds none idle.
+	 */
+	private @Nullable Integer spareWorkers;
+
+	/**
 	 * How long a call waits for a free worker before it is rejected.
 	 */
 	private @Nullable Duration acquireTimeout;
@@ -132,6 +141,7 @@ public class PoolProperties {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(core.sizing()::minWorkers).to(defaults::setMinWorkers);
 		map.from(core.sizing()::maxWorkers).to(defaults::setMaxWorkers);
+		map.from(core.sizing()::spareWorkers).to(defaults::setSpareWorkers);
 		map.from(core.queue()::acquireTimeout).to(defaults::setAcquireTimeout);
 		map.from(core.queue()::maxQueuedCalls).to(defaults::setMaxQueuedCalls);
 		map.from(core::callTimeout).to(defaults::setCallTimeout);
@@ -161,6 +171,7 @@ public class PoolProperties {
 		PoolProperties merged = new PoolProperties();
 		merged.minWorkers = pick(this.minWorkers, fallback.minWorkers);
 		merged.maxWorkers = pick(this.maxWorkers, fallback.maxWorkers);
+		merged.spareWorkers = pick(this.spareWorkers, fallback.spareWorkers);
 		merged.acquireTimeout = pick(this.acquireTimeout, fallback.acquireTimeout);
 		merged.maxQueuedCalls = pick(this.maxQueuedCalls, fallback.maxQueuedCalls);
 		merged.callTimeout = pick(this.callTimeout, fallback.callTimeout);
@@ -192,6 +203,7 @@ public class PoolProperties {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(this.minWorkers).to(builder::minWorkers);
 		map.from(this.maxWorkers).to(builder::maxWorkers);
+		map.from(this.spareWorkers).to(builder::spareWorkers);
 		map.from(this.acquireTimeout).to(builder::acquireTimeout);
 		map.from(this.maxQueuedCalls).to(builder::maxQueuedCalls);
 		map.from(this.callTimeout).to(builder::callTimeout);
@@ -245,6 +257,14 @@ public class PoolProperties {
 
 	public void setMaxWorkers(@Nullable Integer maxWorkers) {
 		this.maxWorkers = maxWorkers;
+	}
+
+	public @Nullable Integer getSpareWorkers() {
+		return this.spareWorkers;
+	}
+
+	public void setSpareWorkers(@Nullable Integer spareWorkers) {
+		this.spareWorkers = spareWorkers;
 	}
 
 	public @Nullable Duration getAcquireTimeout() {

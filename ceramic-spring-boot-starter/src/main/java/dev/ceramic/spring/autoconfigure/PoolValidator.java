@@ -27,6 +27,7 @@ final class PoolValidator {
 	 */
 	private static final Map<String, String> RULES_IN_PROPERTY_TERMS = Map.ofEntries(
 			Map.entry("min-workers must not be negative", "must be at least 0"),
+			Map.entry("spare-workers must not be negative (0 keeps no spare)", "must be at least 0"),
 			Map.entry("max-queued-calls must not be negative", "must be at least 0"),
 			Map.entry("max-frame-size must be at least 1024 bytes", "must be between 1KB and 2GB"),
 			Map.entry("max-frame-size must be at most " + Integer.MAX_VALUE + " bytes", "must be between 1KB and 2GB"));

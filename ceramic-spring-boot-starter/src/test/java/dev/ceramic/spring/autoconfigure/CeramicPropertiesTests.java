@@ -182,6 +182,7 @@ class CeramicPropertiesTests {
 			textBlock = """
 					ceramic.pools.echo.min-workers=-1          | ceramic.pools.echo.min-workers must be at least 0, but was -1
 					ceramic.pools.echo.max-workers=0           | ceramic.pools.echo.max-workers must be at least 1, but was 0
+					ceramic.pools.echo.spare-workers=-1        | ceramic.pools.echo.spare-workers must be at least 0, but was -1
 					ceramic.pools.echo.acquire-timeout=-1s     | ceramic.pools.echo.acquire-timeout must not be negative, but was -1s
 					ceramic.pools.echo.max-queued-calls=-1     | ceramic.pools.echo.max-queued-calls must be at least 0, but was -1
 					ceramic.pools.echo.call-timeout=0s         | ceramic.pools.echo.call-timeout must be positive, but was 0s
@@ -295,9 +296,9 @@ class CeramicPropertiesTests {
 
 	private static String[] every(String prefix, String javaHome, Path workingDirectory) {
 		return List
-			.of("min-workers=0", "max-workers=3", "acquire-timeout=2s", "max-queued-calls=7", "call-timeout=1500ms",
-					"max-calls-per-worker=1000", "idle-timeout=2m", "max-worker-memory=128MB", "startup-timeout=PT45S",
-					"shutdown-grace=3s", "jvm-args=-Xmx96m,-Xss512k", "java-home=" + javaHome,
+			.of("min-workers=0", "max-workers=3", "spare-workers=2", "acquire-timeout=2s", "max-queued-calls=7",
+					"call-timeout=1500ms", "max-calls-per-worker=1000", "idle-timeout=2m", "max-worker-memory=128MB",
+					"startup-timeout=PT45S", "shutdown-grace=3s", "jvm-args=-Xmx96m,-Xss512k", "java-home=" + javaHome,
 					"system-properties.colour=blue", "environment.TZ=UTC", "inherit-environment=false",
 					"working-directory=" + workingDirectory, "max-frame-size=1MB", "max-nesting-depth=16")
 			.stream()
@@ -308,6 +309,7 @@ class CeramicPropertiesTests {
 	private static void assertEvery(WorkerPoolSettings settings, String javaHome, Path workingDirectory) {
 		assertThat(settings.sizing().minWorkers()).isZero();
 		assertThat(settings.sizing().maxWorkers()).isEqualTo(3);
+		assertThat(settings.sizing().spareWorkers()).isEqualTo(2);
 		assertThat(settings.queue().acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(settings.queue().maxQueuedCalls()).isEqualTo(7);
 		assertThat(settings.callTimeout()).isEqualTo(Duration.ofMillis(1500));
