@@ -273,6 +273,8 @@ public final class WorkerPool implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// With every worker gone, asynchronous calls in flight have ended.
+		this.dispatch.close();
 		roster.lock.lock();
 		try {
 			roster.state = PoolState.STOPPED;
