@@ -3,6 +3,7 @@ package dev.ceramic.pool;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +36,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @Timeout(120)
 class AsyncCallTests {
+
+	/**
+	 * A call timeout longer than any wait of a test, so that only the cancellation can
+	 * end a call.
+	 */
+	private static final Duration NO_TIMEOUT = Duration.ofMinutes(10);
 
 	@TempDir
 	Path temp;
@@ -176,7 +183,7 @@ class AsyncCallTests {
 	void withCallTimeoutReachesTheCallsThread() {
 		try (WorkerPool pool = start(settings("async-override").maxWorkers(1).build())) {
 			AsyncService service = pool.proxy(AsyncService.class);
-			CompletableFuture<Long> call = WorkerPool.withCallTimeout(java.time.Duration.ofMillis(300),
+			CompletableFuture<Long> call = WorkerPool.withCallTimeout(Duration.ofMillis(300),
 					() -> service.awaitFile(this.temp.resolve("never").toString()));
 			Throwable failure = failureOf(call);
 			assertThat(failure).isInstanceOf(CallTimeoutException.class);
@@ -186,7 +193,7 @@ class AsyncCallTests {
 
 	@Test
 	void cancellingASentCallKillsItsWorkerAndThePoolGoesOnServing() throws Exception {
-		try (WorkerPool pool = start(settings("async-cancel").maxWorkers(1).build())) {
+		try (WorkerPool pool = start(settings("async-cancel").maxWorkers(1).callTimeout(NO_TIMEOUT).build())) {
 			AsyncService service = pool.proxy(AsyncService.class);
 			long pid = service.pid();
 			CompletableFuture<Long> call = service.awaitFile(this.temp.resolve("never").toString());
@@ -206,7 +213,7 @@ class AsyncCallTests {
 
 	@Test
 	void cancellingACallThatWaitsForAWorkerSendsNothingAndHarmsNoWorker() throws Exception {
-		try (WorkerPool pool = start(settings("async-cancel-queued").maxWorkers(1).build())) {
+		try (WorkerPool pool = start(settings("async-cancel-queued").maxWorkers(1).callTimeout(NO_TIMEOUT).build())) {
 			AsyncService service = pool.proxy(AsyncService.class);
 			long before = service.calls();
 			Path release = this.temp.resolve("release");

@@ -2,6 +2,7 @@ package dev.ceramic.pool;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import dev.ceramic.test.pool.AsyncService;
@@ -29,6 +30,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 @Timeout(120)
 class ReactorCallTests {
+
+	/**
+	 * A call timeout longer than any wait of a test, so that only the cancellation can
+	 * end a call.
+	 */
+	private static final Duration NO_TIMEOUT = Duration.ofMinutes(10);
 
 	@TempDir
 	Path temp;
@@ -82,7 +89,8 @@ class ReactorCallTests {
 
 	@Test
 	void cancellingTheSubscriptionEndsTheCallAndThePoolGoesOnServing() {
-		try (WorkerPool pool = AsyncCallTests.start(settings("mono-cancel").maxWorkers(1).build())) {
+		try (WorkerPool pool = AsyncCallTests
+			.start(settings("mono-cancel").maxWorkers(1).callTimeout(NO_TIMEOUT).build())) {
 			AsyncService service = pool.proxy(AsyncService.class);
 			long pid = service.pid();
 			Disposable subscription = service.monoAwaitFile(this.temp.resolve("never").toString()).subscribe();
