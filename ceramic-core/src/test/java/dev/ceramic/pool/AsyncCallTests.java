@@ -206,8 +206,8 @@ class AsyncCallTests {
 			assertThat(valueOf(service.echo("after"))).isEqualTo("after!");
 			assertThat(service.pid()).isNotEqualTo(pid);
 			PoolSnapshot snapshot = pool.snapshot(false);
-			assertThat(snapshot.timeouts()).isEqualTo(1);
-			assertThat(snapshot.crashes()).isZero();
+			assertThat(snapshot.timeouts()).as("timeouts in %s", snapshot).isEqualTo(1);
+			assertThat(snapshot.crashes()).as("crashes in %s", snapshot).isZero();
 		}
 	}
 
