@@ -233,6 +233,24 @@ class AsyncCallTests {
 	}
 
 	@Test
+	void aCallBeyondMaxQueuedCallsIsRejectedAtOnceAndTheOthersComplete() throws Exception {
+		try (WorkerPool pool = start(settings("async-saturated").maxWorkers(1).maxQueuedCalls(1).build())) {
+			AsyncService service = pool.proxy(AsyncService.class);
+			Path release = this.temp.resolve("release");
+			CompletableFuture<Long> running = service.awaitFile(release.toString());
+			await("the first call holds the worker").until(() -> pool.snapshot(false).busyWorkers() == 1);
+			CompletableFuture<String> queued = service.echo("queued");
+			await("the second call waits").until(() -> pool.snapshot(false).queuedCalls() == 1);
+			Throwable failure = failureOf(service.echo("one too many"));
+			assertThat(failure).isInstanceOf(CallRejectedException.class);
+			assertThat(((CallRejectedException) failure).reason()).isEqualTo(CallRejectedException.Reason.QUEUE_FULL);
+			Files.createFile(release);
+			assertThat(valueOf(running)).isEqualTo(service.pid());
+			assertThat(valueOf(queued)).isEqualTo("queued!");
+		}
+	}
+
+	@Test
 	void afterCloseNoThreadOfAsyncCallsIsLeftAndCallsAreRejected() throws Exception {
 		WorkerPool pool = start(settings("async-close").maxWorkers(2).build());
 		AsyncService service = pool.proxy(AsyncService.class);
