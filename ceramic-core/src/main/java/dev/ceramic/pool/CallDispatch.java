@@ -3,6 +3,7 @@ package dev.ceramic.pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import dev.ceramic.Durations;
@@ -31,6 +32,8 @@ final class CallDispatch {
 
 	private final Supervisor supervisor;
 
+	private final AsyncCalls async;
+
 	CallDispatch(WorkerPoolSettings settings, JsonCodec codec, MethodTable table, List<CallInterceptor> interceptors,
 			Leases leases, Supervisor supervisor) {
 		this.settings = settings;
@@ -39,6 +42,7 @@ final class CallDispatch {
 		this.interceptors = List.copyOf(interceptors);
 		this.leases = leases;
 		this.supervisor = supervisor;
+		this.async = AsyncCalls.create(settings);
 	}
 
 	/**
@@ -74,24 +78,64 @@ final class CallDispatch {
 	 * @throws Throwable what the call threw, translated for the caller
 	 */
 	@Nullable Object invoke(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
+		return invoke(entry, () -> call(entry, Protocol.encodeArguments(entry, arguments, this.codec)));
+	}
+
+	private @Nullable Object invoke(MethodTable.Entry entry, CallInterceptor.Invocation last) throws Throwable {
 		if (this.interceptors.isEmpty()) {
-			return call(entry, arguments);
+			return last.proceed();
 		}
 		CallInterceptor.ServiceCall call = new CallInterceptor.ServiceCall(name(), entry.serviceInterface(),
 				entry.method());
-		return intercept(0, call, entry, arguments);
+		return intercept(0, call, last);
 	}
 
-	private @Nullable Object intercept(int index, CallInterceptor.ServiceCall call, MethodTable.Entry entry,
-			Object @Nullable [] arguments) throws Throwable {
+	private @Nullable Object intercept(int index, CallInterceptor.ServiceCall call, CallInterceptor.Invocation last)
+			throws Throwable {
 		if (index == this.interceptors.size()) {
-			return call(entry, arguments);
+			return last.proceed();
 		}
-		return this.interceptors.get(index).intercept(call, () -> intercept(index + 1, call, entry, arguments));
+		return this.interceptors.get(index).intercept(call, () -> intercept(index + 1, call, last));
 	}
 
-	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
-		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec);
+	/**
+	 * Start one call of a method that returns a future or a {@code Mono}, and return at
+	 * once. The arguments are encoded here, so that the call sends them as they were when
+	 * it was made; the rest, interceptors included, runs on a thread of its own as a
+	 * blocking call would, with the call timeout this thread would give it.
+	 * @param entry the method
+	 * @param arguments the arguments
+	 * @return the future of the call's value; it completes exceptionally with what the
+	 * blocking call would have thrown, and cancelling it interrupts the call
+	 */
+	CompletableFuture<@Nullable Object> invokeAsync(MethodTable.Entry entry, Object @Nullable [] arguments) {
+		byte[][] encoded;
+		try {
+			encoded = Protocol.encodeArguments(entry, arguments, this.codec);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		Duration timeout = callTimeoutOverride.get();
+		return this.async.start(() -> {
+			callTimeoutOverride.set(timeout);
+			try {
+				return invoke(entry, () -> call(entry, encoded));
+			}
+			finally {
+				callTimeoutOverride.remove();
+			}
+		});
+	}
+
+	/**
+	 * Stop the threads of asynchronous calls, once the pool's workers are gone.
+	 */
+	void close() {
+		this.async.close(this.settings.shutdownGrace().plusSeconds(1));
+	}
+
+	private @Nullable Object call(MethodTable.Entry entry, byte[][] encoded) throws Throwable {
 		Duration timeout = timeoutFor(entry);
 		if (Thread.currentThread().isInterrupted()) {
 			// Nothing was sent yet, so no worker needs to pay for it.

@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Wraps each call made through a pool's proxies, in the caller's thread: for metrics,
  * tracing or logging. Interceptors run in the order they were added, the first outermost.
+ * For a method that returns a future or a {@code Mono}, they run in the call's own
+ * thread, around the call as it runs there, and see its value or exception rather than
+ * the future; what the caller's thread held in thread-locals is not there.
  */
 @FunctionalInterface
 public interface CallInterceptor {

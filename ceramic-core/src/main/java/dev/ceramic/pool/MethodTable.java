@@ -68,11 +68,12 @@ final class MethodTable {
 					parameterTypes[i] = codec.messageType(parameters[i], method.getDeclaringClass(), type);
 				}
 				// Inherited from a generic interface, T means the type argument the
-				// service interface gives it.
-				MessageType returnType = codec.messageType(method.getGenericReturnType(), method.getDeclaringClass(),
-						type);
+				// service interface gives it. A future's value travels as its T.
+				ReturnStyle style = ReturnStyle.of(method.getReturnType());
+				MessageType returnType = codec.messageType(style.valueType(method.getGenericReturnType()),
+						method.getDeclaringClass(), type);
 				entries.add(new Entry(entries.size(), service, type, method, parameterTypes, returnType,
-						method.getReturnType() == void.class));
+						method.getReturnType() == void.class, style));
 			}
 		}
 		return new MethodTable(entries, serviceInterfaces.size());
@@ -165,11 +166,13 @@ final class MethodTable {
 	 * @param serviceInterface the interface
 	 * @param method the method
 	 * @param parameterTypes the resolved generic parameter types
-	 * @param returnType the resolved generic return type
+	 * @param returnType the resolved generic type of the value that travels: the return
+	 * type, or the {@code T} of a future or {@code Mono}
 	 * @param isVoid whether the method returns nothing
+	 * @param style whether the caller gets the value or a future of it
 	 */
 	record Entry(int id, int serviceIndex, Class<?> serviceInterface, Method method, MessageType[] parameterTypes,
-			MessageType returnType, boolean isVoid) {
+			MessageType returnType, boolean isVoid, ReturnStyle style) {
 
 		/**
 		 * Describe the method for messages, as {@code Interface.method(Type, Type)}.

@@ -95,6 +95,9 @@ final class Worker {
 				this.chan.sendRequest(Protocol.call(callId, entry.id(), arguments), timeout);
 			}
 			catch (ChannelClosedException ex) {
+				if (Thread.currentThread().isInterrupted()) {
+					throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
+				}
 				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
 						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
 					throw ex;
@@ -146,6 +149,11 @@ final class Worker {
 					"could not be handed to the worker within its timeout of " + Durations.format(timeout), timeout);
 		}
 		catch (ChannelClosedException ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				// On a virtual thread, an interrupt closes the socket that the thread is
+				// blocked on: the channel then looks closed, but the worker did not die.
+				throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
+			}
 			if (ex.reason() == ChannelClosedException.Reason.BROKEN) {
 				// The worker broke the channel's protocol (a second message before its
 				// first was taken, say) and may well be alive.

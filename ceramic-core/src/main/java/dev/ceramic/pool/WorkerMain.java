@@ -115,7 +115,9 @@ public final class WorkerMain implements ProcMain {
 			byte[] reply;
 			try {
 				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
-				Object result = invoke(call, services.get(call.entry().serviceIndex()));
+				Object result = call.entry()
+					.style()
+					.await(invoke(call, services.get(call.entry().serviceIndex())), call.entry());
 				reply = Protocol.result(callId, codec, result, call.entry().returnType());
 			}
 			catch (OutOfMemoryError ex) {

@@ -187,7 +187,11 @@ public final class WorkerPool implements AutoCloseable {
 	/**
 	 * Return a proxy that runs the calls of a service interface in this pool's workers.
 	 * Abstract methods go to a worker; default methods run here and may call the abstract
-	 * ones; {@code equals}, {@code hashCode} and {@code toString} are answered here.
+	 * ones; {@code equals}, {@code hashCode} and {@code toString} are answered here. A
+	 * method that returns a {@code CompletableFuture}, a {@code CompletionStage} or, with
+	 * Reactor present, a {@code Mono} returns at once, and its call runs on a thread of
+	 * the pool; a blocking method called on a thread Reactor marks as non-blocking throws
+	 * an {@code IllegalStateException} instead of stalling it.
 	 * @param <T> the interface
 	 * @param serviceInterface a service interface of this pool
 	 * @return the proxy
@@ -354,6 +358,8 @@ public final class WorkerPool implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// With every worker gone, asynchronous calls in flight have ended.
+		this.dispatch.close();
 		roster.lock.lock();
 		try {
 			roster.state = PoolState.STOPPED;
