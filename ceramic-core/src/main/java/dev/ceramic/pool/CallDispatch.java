@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +91,7 @@ final class CallDispatch {
 	}
 
 	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
-		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec);
+		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec, name(), this.settings.maxFrameSize());
 		Duration timeout = timeoutFor(entry);
 		if (Thread.currentThread().isInterrupted()) {
 			// Nothing was sent yet, so no worker needs to pay for it.
@@ -128,6 +129,11 @@ final class CallDispatch {
 		}
 		catch (WorkerCrashedException ex) {
 			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.getMessage());
+			throw ex;
+		}
+		catch (ValueTooLargeException ex) {
+			// Refused before anything was sent: the worker is as good as before.
+			this.leases.release(worker);
 			throw ex;
 		}
 		catch (RuntimeException | Error ex) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.JsonCodec.MessageType;
 import dev.ceramic.channel.MessageDecodingException;
+import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +50,13 @@ final class Protocol {
 	static final byte GOODBYE = 'G';
 
 	private static final int CALL_HEADER = 1 + 4 + 4 + 2;
+
+	/**
+	 * Room in a frame for the protocol's own bytes (kinds, ids, lengths, the JSON around
+	 * a value), beyond {@code max-frame-size}: that setting limits the values a message
+	 * carries, so that a {@code byte[]} of exactly that size travels.
+	 */
+	static final int HEADER_ALLOWANCE = 1024;
 
 	// Kind and call id, before the encoded value or error.
 	private static final int REPLY_HEADER = 1 + 4;
@@ -281,6 +289,72 @@ final class Protocol {
 		catch (MessageDecodingException ex) {
 			throw new ProtocolException("a malformed " + kindName(kind) + " reply: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The largest frame a pool's channels take: its {@code max-frame-size} and the
+	 * protocol's own bytes.
+	 * @param maxFrameSize the pool's {@code max-frame-size}
+	 * @return the channel's maximum frame size
+	 */
+	static int frameLimit(int maxFrameSize) {
+		// The largest array a JVM makes is a few bytes short of Integer.MAX_VALUE.
+		return (int) Math.min(Integer.MAX_VALUE - 16L, (long) maxFrameSize + HEADER_ALLOWANCE);
+	}
+
+	/**
+	 * Encode each argument of a call with its parameter's declared type, and check that
+	 * the call fits in a frame.
+	 * @param entry the method
+	 * @param arguments the arguments, or {@code null} for none
+	 * @param codec the codec
+	 * @param pool the pool's name, for the message of a call too large
+	 * @param maxFrameSize the pool's {@code max-frame-size}
+	 * @return the encoded arguments
+	 * @throws IllegalArgumentException naming the parameter that cannot be encoded
+	 * @throws ValueTooLargeException naming the largest parameter and the setting, when
+	 * the call would not fit in a frame
+	 */
+	static byte[][] encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec,
+			String pool, int maxFrameSize) {
+		byte[][] encoded = encodeArguments(entry, arguments, codec);
+		long size = CALL_HEADER;
+		int largest = 0;
+		for (int i = 0; i < encoded.length; i++) {
+			size += 4 + encoded[i].length;
+			if (encoded[i].length > encoded[largest].length) {
+				largest = i;
+			}
+		}
+		if (size > frameLimit(maxFrameSize)) {
+			throw new ValueTooLargeException("Parameter " + largest + " ('"
+					+ entry.method().getParameters()[largest].getName() + "') of " + entry.describe()
+					+ " is too large to send to a worker: the call's arguments take " + size
+					+ " bytes, over ceramic.pools." + pool + ".max-frame-size (" + maxFrameSize
+					+ " bytes); raise that setting, or send less. Nothing was sent, and no worker was involved");
+		}
+		return encoded;
+	}
+
+	/**
+	 * Return the reply a worker sends instead of a result too large for a frame: an error
+	 * for that call alone, naming the setting.
+	 * @param callId the call's id
+	 * @param codec the codec
+	 * @param entry the method
+	 * @param pool the pool's name
+	 * @param size the result's message size in bytes
+	 * @param frameLimit the channel's maximum frame size
+	 * @return the error reply
+	 */
+	static byte[] resultTooLarge(int callId, JsonCodec codec, MethodTable.Entry entry, String pool, int size,
+			int frameLimit) {
+		int maxFrameSize = frameLimit - HEADER_ALLOWANCE;
+		return error(callId, codec,
+				RemoteError.of(new ValueTooLargeException("The result of " + entry.describe()
+						+ " is too large to send back from the worker: it takes " + (size - REPLY_HEADER)
+						+ " bytes, over ceramic.pools." + pool + ".max-frame-size (" + maxFrameSize
+						+ " bytes); raise that setting, or return less. The worker is unharmed")));
 	}
 
 	/**

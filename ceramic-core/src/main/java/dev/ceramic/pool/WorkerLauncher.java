@@ -61,7 +61,7 @@ final class WorkerLauncher {
 
 	private static Worker start(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table,
 			JsonCodec codec, Path errorDirectory, CallReceipt receipt) {
-		Chan chan = Chan.open(new ChanOptions(settings.maxFrameSize(), 0));
+		Chan chan = Chan.open(new ChanOptions(Protocol.frameLimit(settings.maxFrameSize()), 0));
 		Proc proc;
 		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
 		try {

@@ -83,15 +83,16 @@ public final class WorkerMain implements ProcMain {
 		chan.send(Protocol.json(Protocol.HELLO, codec,
 				new Protocol.Hello(Protocol.VERSION, ProcessHandle.current().pid(), table.fingerprint())));
 		try {
-			serve(chan, codec, table, services, receipt);
+			serve(chan, codec, table, services, receipt, configuration.pool());
 		}
 		finally {
 			factory.close();
 		}
 	}
 
-	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services,
-			CallReceipt receipt) {
+	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services, CallReceipt receipt,
+			String pool) {
+		int frameLimit = chan.options().maxFrameSize();
 		while (true) {
 			byte[] message;
 			try {
@@ -117,6 +118,11 @@ public final class WorkerMain implements ProcMain {
 				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
 				Object result = invoke(call, services.get(call.entry().serviceIndex()));
 				reply = Protocol.result(callId, codec, result, call.entry().returnType());
+				if (reply.length > frameLimit) {
+					// Too large for the channel: that call fails, and the worker serves
+					// on.
+					reply = Protocol.resultTooLarge(callId, codec, call.entry(), pool, reply.length, frameLimit);
+				}
 			}
 			catch (OutOfMemoryError ex) {
 				// As -XX:+ExitOnOutOfMemoryError does for the JVM's own: an allocation
