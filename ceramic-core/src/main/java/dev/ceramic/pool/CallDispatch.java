@@ -21,6 +21,8 @@ final class CallDispatch {
 
 	private final WorkerPoolSettings settings;
 
+	private final Protocol.ValueLimits limits;
+
 	private final JsonCodec codec;
 
 	private final Duration[] methodTimeouts;
@@ -34,6 +36,7 @@ final class CallDispatch {
 	CallDispatch(WorkerPoolSettings settings, JsonCodec codec, MethodTable table, List<CallInterceptor> interceptors,
 			Leases leases, Supervisor supervisor) {
 		this.settings = settings;
+		this.limits = Protocol.ValueLimits.of(settings);
 		this.codec = codec;
 		this.methodTimeouts = methodTimeouts(table, settings.callTimeout());
 		this.interceptors = List.copyOf(interceptors);
@@ -91,7 +94,12 @@ final class CallDispatch {
 	}
 
 	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
-		byte[][] encoded = Protocol.encodeArguments(entry, arguments, this.codec, name(), this.settings.maxFrameSize());
+		try (Protocol.Arguments encoded = Protocol.encodeArguments(entry, arguments, this.codec, this.limits)) {
+			return call(entry, encoded);
+		}
+	}
+
+	private @Nullable Object call(MethodTable.Entry entry, Protocol.Arguments encoded) throws Throwable {
 		Duration timeout = timeoutFor(entry);
 		if (Thread.currentThread().isInterrupted()) {
 			// Nothing was sent yet, so no worker needs to pay for it.
@@ -114,7 +122,7 @@ final class CallDispatch {
 		}
 	}
 
-	private @Nullable Object call(Worker worker, MethodTable.Entry entry, byte[][] encoded, Duration timeout)
+	private @Nullable Object call(Worker worker, MethodTable.Entry entry, Protocol.Arguments encoded, Duration timeout)
 			throws Throwable {
 		Protocol.Reply reply;
 		try {

@@ -8,6 +8,8 @@ import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.ChannelException;
 import dev.ceramic.channel.ChannelTimeoutException;
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.OutOfBand;
+import dev.ceramic.channel.Received;
 import dev.ceramic.channel.ValueTooLargeException;
 import dev.ceramic.platform.Platform;
 import dev.ceramic.process.Proc;
@@ -85,11 +87,11 @@ final class Worker {
 	 * @throws ValueTooLargeException if the call is too large for the channel; nothing
 	 * was sent and the worker is unharmed
 	 */
-	Protocol.Reply call(MethodTable.Entry entry, byte[][] arguments, Duration timeout) {
+	Protocol.Reply call(MethodTable.Entry entry, Protocol.Arguments arguments, Duration timeout) {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
 		int callId = ++this.nextCallId;
-		byte[] message = Protocol.call(callId, entry.id(), arguments);
+		byte[] message = Protocol.call(callId, entry.id(), arguments.values());
 		if (message.length > this.chan.options().maxFrameSize()) {
 			// Refused here rather than by the channel, whose FrameTooLargeException may
 			// as well be about a frame the worker sent.
@@ -102,7 +104,7 @@ final class Worker {
 				// The worker acknowledges the call with its reply, or on its own 1 to 33
 				// ms after taking it if the call runs longer: one frame each way for a
 				// short call. The reply carries the acknowledgement in any case.
-				this.chan.sendRequest(message, timeout);
+				this.chan.sendRequest(message, timeout, arguments.outOfBand().descriptors());
 			}
 			catch (ChannelClosedException ex) {
 				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
@@ -127,15 +129,16 @@ final class Worker {
 					throw timedOut(entry, "did not complete within its timeout of " + timeout.toMillis() + " ms",
 							timeout);
 				}
-				byte[] message;
+				Received received;
 				try {
-					message = this.chan.recv(Duration.ofNanos(Math.min(remaining, INTERRUPT_CHECK.toNanos())));
+					received = this.chan.recvWithFds(Duration.ofNanos(Math.min(remaining, INTERRUPT_CHECK.toNanos())));
 				}
 				catch (ChannelTimeoutException ex) {
 					continue;
 				}
-				try {
-					Protocol.Reply reply = Protocol.readReply(message, callId, entry.returnType(), this.codec);
+				try (OutOfBand outOfBand = OutOfBand.receiving(received.fileDescriptors(), arguments.maxValueSize())) {
+					Protocol.Reply reply = Protocol.readReply(received.payload(), callId, entry.returnType(),
+							this.codec, outOfBand);
 					this.callsServed++;
 					this.lastUsedNanos = System.nanoTime();
 					return reply;

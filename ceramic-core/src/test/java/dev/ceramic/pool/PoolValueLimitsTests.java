@@ -65,7 +65,11 @@ class PoolValueLimitsTests {
 	}
 
 	private static WorkerPool pool(String name) {
-		WorkerPoolSettings settings = settings(name).maxWorkers(1).maxFrameSize(LIMIT).build();
+		// Every value in the frames, so that max-frame-size is what limits them.
+		WorkerPoolSettings settings = settings(name).maxWorkers(1)
+			.maxFrameSize(LIMIT)
+			.largeValueThreshold(Integer.MAX_VALUE)
+			.build();
 		return WorkerPool.builder(settings).service(PayloadService.class, PayloadServiceImpl.class).build();
 	}
 
