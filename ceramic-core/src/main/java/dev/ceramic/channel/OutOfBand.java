@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
@@ -62,6 +63,12 @@ public final class OutOfBand implements AutoCloseable {
 	static final int REFERENCE_FLAG = 0x80000000;
 
 	private static final long ALIGNMENT = 4096;
+
+	/**
+	 * The most one write hands the JDK, which copies it through a direct buffer it keeps
+	 * per thread.
+	 */
+	private static final int WRITE_PIECE = 1024 * 1024;
 
 	private static final FileDescriptor[] NO_FDS = new FileDescriptor[0];
 
@@ -177,32 +184,35 @@ public final class OutOfBand implements AutoCloseable {
 			created.setLength(this.size);
 			FileChannel channel = created.getChannel();
 			for (int i = 0; i < this.values.size(); i++) {
-				byte[] value = this.values.get(i);
-				MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, this.offsets.get(i),
-						value.length);
-				try {
-					mapping.put(value);
-				}
-				finally {
-					Unmapping.unmap(mapping);
-				}
+				write(channel, this.values.get(i), this.offsets.get(i));
 			}
 			this.descriptors = new FileDescriptor[] { created.getFD() };
 		}
 		catch (IOException ex) {
+			// ENOSPC when tmpfs is full, for one.
 			close();
 			throw new UncheckedIOException("Could not write " + this.size + " bytes of values to shared memory in "
 					+ SharedFiles.DIRECTORY + ": " + ex.getMessage(), ex);
 		}
-		catch (InternalError ex) {
-			// SIGBUS from a page the file system could not provide: tmpfs is full.
-			close();
-			throw new UncheckedIOException(new IOException("Could not write " + this.size
-					+ " bytes of values to shared memory in " + SharedFiles.DIRECTORY + " (is it full?)", ex));
-		}
 		finally {
 			// The file holds them now: the arrays need not live as long as the message.
 			this.values.clear();
+		}
+	}
+
+	/**
+	 * Write a value with {@code pwrite(2)}, a bounded piece at a time. Written through a
+	 * mapping instead, each new page of the file costs a page fault that allocates it:
+	 * measured on the 2-vCPU benchmark machine, 130 to 340 ms for 64 MiB against 50 to
+	 * 210 ms this way; a full file system is then an {@code IOException}, not a
+	 * {@code SIGBUS}.
+	 */
+	private static void write(FileChannel channel, byte[] value, long offset) throws IOException {
+		for (int written = 0; written < value.length;) {
+			ByteBuffer piece = ByteBuffer.wrap(value, written, Math.min(WRITE_PIECE, value.length - written));
+			while (piece.hasRemaining()) {
+				written += channel.write(piece, offset + written);
+			}
 		}
 	}
 
