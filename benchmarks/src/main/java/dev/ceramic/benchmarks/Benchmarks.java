@@ -27,9 +27,11 @@ import java.util.List;
  * reader), {@code --starts=N} (10), {@code --experiments} (also time start-up variants
  * that are not defaults), {@code --no-round-trips}, {@code --no-starts}; for the worker
  * pool section, {@code --pool-calls=N} (20000 calls per throughput row),
- * {@code --restarts=N} (5 crash/cold-start pairs) and {@code --no-pool}. Run it under
- * {@code taskset -c 0} to put parent and children on one CPU, which removes the cross-CPU
- * wake-up from the round trips and with it most of their run-to-run variance.
+ * {@code --restarts=N} (5 crash/cold-start pairs) and {@code --no-pool}; for the large
+ * {@code byte[]} section, {@code --payload-scale=X} (1; more or fewer round trips) and
+ * {@code --no-payloads}. Run it under {@code taskset -c 0} to put parent and children on
+ * one CPU, which removes the cross-CPU wake-up from the round trips and with it most of
+ * their run-to-run variance.
  */
 public final class Benchmarks {
 
@@ -44,6 +46,8 @@ public final class Benchmarks {
 		boolean skipRoundTrips = false;
 		boolean skipStarts = false;
 		boolean skipPool = false;
+		boolean skipPayloads = false;
+		double payloadScale = 1;
 		int poolCalls = 20_000;
 		int restarts = 5;
 		Duration spin = Duration.ofNanos(20_000);
@@ -78,12 +82,18 @@ public final class Benchmarks {
 			else if (arg.equals("--no-pool")) {
 				skipPool = true;
 			}
+			else if (arg.equals("--no-payloads")) {
+				skipPayloads = true;
+			}
+			else if (arg.startsWith("--payload-scale=")) {
+				payloadScale = Double.parseDouble(arg.substring("--payload-scale=".length()));
+			}
 			else if (arg.startsWith("--child-cpus=")) {
 				ChildJava.placeOn(arg.substring("--child-cpus=".length()));
 			}
 			else {
 				System.err.println("Unknown argument " + arg + "; options: --round-trips=N --warmup=N --starts=N "
-						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool --child-cpus=LIST");
+						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool --no-payloads --payload-scale=X --child-cpus=LIST");
 				System.exit(2);
 			}
 		}
@@ -98,6 +108,9 @@ public final class Benchmarks {
 		}
 		if (!skipPool) {
 			new PoolBenchmark(warmup, roundTrips, poolCalls, restarts).run();
+		}
+		if (!skipPayloads) {
+			new PayloadBenchmark(payloadScale).run();
 		}
 		System.out.println();
 		System.out.println("Load average after: " + loadAverage());

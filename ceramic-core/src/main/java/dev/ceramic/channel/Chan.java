@@ -265,6 +265,40 @@ public final class Chan implements AutoCloseable {
 	}
 
 	/**
+	 * Send a message with file descriptors ({@code SCM_RIGHTS}), and wait at most
+	 * {@code timeout} for the peer to take it, as {@link #send(byte[], Duration)} does.
+	 * The peer gets its own copies of the descriptors; this process keeps its own and may
+	 * close them once the call returns.
+	 * @param message the message
+	 * @param timeout how long to wait for the peer
+	 * @param fds the descriptors to pass
+	 */
+	public void send(byte[] message, Duration timeout, FileDescriptor... fds) {
+		checkDescriptorCount(fds);
+		send(message, fds, timeout, false);
+	}
+
+	/**
+	 * Send a request with file descriptors ({@code SCM_RIGHTS}), as
+	 * {@link #sendRequest(byte[], Duration)} does. The peer gets its own copies of the
+	 * descriptors; this process keeps its own and may close them once the call returns.
+	 * @param message the message
+	 * @param timeout how long to wait for the peer to take it
+	 * @param fds the descriptors to pass
+	 */
+	public void sendRequest(byte[] message, Duration timeout, FileDescriptor... fds) {
+		checkDescriptorCount(fds);
+		send(message, fds, timeout, true);
+	}
+
+	private void checkDescriptorCount(FileDescriptor[] fds) {
+		if (fds.length > this.options.maxFileDescriptors()) {
+			throw new IllegalArgumentException("A message may carry at most " + this.options.maxFileDescriptors()
+					+ " file descriptors, but " + fds.length + " were given");
+		}
+	}
+
+	/**
 	 * Send a message with file descriptors ({@code SCM_RIGHTS}), and wait until the peer
 	 * has taken it. The peer gets its own copies of the descriptors; this process keeps
 	 * its own and may close them once the call returns.
@@ -272,10 +306,7 @@ public final class Chan implements AutoCloseable {
 	 * @param fds the descriptors to pass
 	 */
 	public void sendWithFds(byte[] message, FileDescriptor... fds) {
-		if (fds.length > this.options.maxFileDescriptors()) {
-			throw new IllegalArgumentException("A message may carry at most " + this.options.maxFileDescriptors()
-					+ " file descriptors, but " + fds.length + " were given");
-		}
+		checkDescriptorCount(fds);
 		send(message, fds, null, true);
 	}
 

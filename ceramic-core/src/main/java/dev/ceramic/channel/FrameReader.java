@@ -26,6 +26,14 @@ final class FrameReader {
 	 */
 	private static final int READ_AHEAD = 4 * 1024;
 
+	/**
+	 * The most one read of a large payload asks for. junixsocket's read costs in
+	 * proportion to the length asked for, not to what arrives (about a socket buffer's
+	 * worth), so asking for the whole rest of a 64 MiB frame on every read made a frame's
+	 * time grow with the square of its size.
+	 */
+	static final int MAX_READ = 256 * 1024;
+
 	private final ChannelSocket socket;
 
 	private final int maxFrameSize;
@@ -108,8 +116,9 @@ final class FrameReader {
 			}
 			else if (body.length - this.payloadFilled >= BUFFER_SIZE) {
 				// Large payloads are read straight into place rather than through the
-				// buffer.
-				int n = this.socket.read(body, this.payloadFilled, body.length - this.payloadFilled, timeoutMillis);
+				// buffer, a bounded piece at a time.
+				int n = this.socket.read(body, this.payloadFilled, Math.min(MAX_READ, body.length - this.payloadFilled),
+						timeoutMillis);
 				if (n < 0) {
 					throw new EOFException("end of stream inside a frame");
 				}

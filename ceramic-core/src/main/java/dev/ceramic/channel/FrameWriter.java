@@ -24,6 +24,9 @@ final class FrameWriter {
 	 */
 	private static final int BUFFER_MAX = 64 * 1024;
 
+	/** The most one write of a large payload hands to junixsocket. */
+	private static final int MAX_WRITE = 1024 * 1024;
+
 	private static final long GOODBYE_PATIENCE_MILLIS = 50;
 
 	private final ChannelSocket socket;
@@ -60,7 +63,7 @@ final class FrameWriter {
 	void writeData(byte type, int seq, FileDescriptor[] fds, byte[] message, int ackSeq) {
 		int length = Frame.dataLength(message, ackSeq);
 		if (length > BUFFER_MAX) {
-			write(Frame.data(type, seq, fds.length, message, ackSeq), length, fds);
+			writeLarge(type, seq, fds, message, ackSeq);
 			return;
 		}
 		if (length > this.buffer.length) {
@@ -68,6 +71,30 @@ final class FrameWriter {
 		}
 		Frame.encodeData(this.buffer, type, seq, fds.length, message, ackSeq);
 		write(this.buffer, length, fds);
+	}
+
+	/**
+	 * Write a large message frame as its header, then its payload straight from the
+	 * caller's array in bounded pieces: no copy of the payload, and no write that asks
+	 * junixsocket to stage more than {@link #MAX_WRITE} bytes at once.
+	 */
+	private void writeLarge(byte type, int seq, FileDescriptor[] fds, byte[] message, int ackSeq) {
+		byte[] header = Frame.data(type, seq, fds.length, Frame.NO_PAYLOAD, ackSeq);
+		// The header's length field is the payload's.
+		Frame.putInt(header, header.length - 4, message.length);
+		this.lock.lock();
+		try {
+			this.socket.write(header, 0, header.length, fds);
+			for (int offset = 0; offset < message.length; offset += MAX_WRITE) {
+				this.socket.write(message, offset, Math.min(MAX_WRITE, message.length - offset), Frame.NO_FDS);
+			}
+		}
+		catch (IOException ex) {
+			this.rendezvous.writeFailed(ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**

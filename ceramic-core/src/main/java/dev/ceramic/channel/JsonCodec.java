@@ -1,6 +1,7 @@
 package dev.ceramic.channel;
 
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,8 @@ public final class JsonCodec {
 		SimpleModule rawBytes = new SimpleModule("ceramic-raw-bytes");
 		rawBytes.addSerializer(byte[].class, new AttachmentSerializer());
 		rawBytes.addDeserializer(byte[].class, new AttachmentDeserializer());
+		rawBytes.addSerializer(ByteBuffer.class, new BufferSerializer());
+		rawBytes.addDeserializer(ByteBuffer.class, new BufferDeserializer());
 		JsonMapper mapper = JsonMapper.builder(factory)
 			.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
 			.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -167,9 +170,39 @@ public final class JsonCodec {
 	 * @throws IllegalArgumentException if the value cannot be encoded as that type
 	 */
 	public byte[] encode(@Nullable Object value, MessageType type, byte[] header) {
-		byte[] message = encode(value, type, header.length);
+		return encode(value, type, header, null);
+	}
+
+	/**
+	 * Encode a value behind a header, as {@link #encode(Object, MessageType, byte[])}
+	 * does, with its large binary values ({@code byte[]} and {@code ByteBuffer}, anywhere
+	 * in it) out of band: added to {@code outOfBand}, whose descriptors must travel with
+	 * the message, and referred to from it.
+	 * @param value the value, or {@code null}
+	 * @param type its declared type
+	 * @param header the bytes to put first
+	 * @param outOfBand the message's out-of-band list, or {@code null} to put every value
+	 * in the message
+	 * @return the header, then the encoded message
+	 * @throws IllegalArgumentException if the value cannot be encoded as that type
+	 * @throws ValueTooLargeException if a binary value is over the out-of-band limit
+	 */
+	public byte[] encode(@Nullable Object value, MessageType type, byte[] header, @Nullable OutOfBand outOfBand) {
+		byte[] message = encode(value, type, header.length, outOfBand);
 		System.arraycopy(header, 0, message, 0, header.length);
 		return message;
+	}
+
+	/**
+	 * Encode a value with its large binary values out of band.
+	 * @param value the value, or {@code null}
+	 * @param type its declared type
+	 * @param outOfBand the message's out-of-band list
+	 * @return the encoded message
+	 * @see #encode(Object, MessageType, byte[], OutOfBand)
+	 */
+	public byte[] encode(@Nullable Object value, MessageType type, OutOfBand outOfBand) {
+		return encode(value, type, 0, outOfBand);
 	}
 
 	/**
@@ -177,6 +210,11 @@ public final class JsonCodec {
 	 * array.
 	 */
 	byte[] encode(@Nullable Object value, MessageType messageType, int headroom) {
+		return encode(value, messageType, headroom, null);
+	}
+
+	private byte[] encode(@Nullable Object value, MessageType messageType, int headroom,
+			@Nullable OutOfBand outOfBand) {
 		JavaType type = messageType.javaType;
 		Scalar scalar = Scalar.of(type.getRawClass());
 		if (scalar != null && value != null) {
@@ -201,20 +239,52 @@ public final class JsonCodec {
 		finally {
 			slot.setPlain(outer);
 		}
-		int size = headroom + 4 + json.length;
-		for (byte[] attachment : attachments) {
-			size += 4 + attachment.length;
+		long[] outOfBandOffsets = new long[attachments.size()];
+		long size = headroom + 4 + json.length;
+		for (int i = 0; i < attachments.size(); i++) {
+			byte[] attachment = attachments.get(i);
+			if (outOfBand != null && outOfBand.takes(attachment.length)) {
+				outOfBandOffsets[i] = outOfBand.add(attachment);
+				size += OutOfBand.REFERENCE_SIZE;
+			}
+			else {
+				outOfBandOffsets[i] = -1;
+				size += 4 + attachment.length;
+			}
 		}
-		byte[] message = new byte[size];
+		if (size > OutOfBand.ARRAY_LIMIT) {
+			throw new ValueTooLargeException("Cannot encode a value of " + describe(value) + " in " + size
+					+ " bytes: over the largest array a JVM makes");
+		}
+		byte[] message = new byte[(int) size];
 		Frame.putInt(message, headroom, json.length);
 		System.arraycopy(json, 0, message, headroom + 4, json.length);
 		int offset = headroom + 4 + json.length;
-		for (byte[] attachment : attachments) {
-			Frame.putInt(message, offset, attachment.length);
-			System.arraycopy(attachment, 0, message, offset + 4, attachment.length);
-			offset += 4 + attachment.length;
+		for (int i = 0; i < attachments.size(); i++) {
+			byte[] attachment = attachments.get(i);
+			if (outOfBandOffsets[i] >= 0) {
+				// Descriptor 0: a message's values share one file.
+				Frame.putInt(message, offset, OutOfBand.REFERENCE_FLAG);
+				putLong(message, offset + 4, outOfBandOffsets[i]);
+				putLong(message, offset + 12, attachment.length);
+				offset += OutOfBand.REFERENCE_SIZE;
+			}
+			else {
+				Frame.putInt(message, offset, attachment.length);
+				System.arraycopy(attachment, 0, message, offset + 4, attachment.length);
+				offset += 4 + attachment.length;
+			}
 		}
 		return message;
+	}
+
+	private static void putLong(byte[] bytes, int offset, long value) {
+		Frame.putInt(bytes, offset, (int) (value >>> 32));
+		Frame.putInt(bytes, offset + 4, (int) value);
+	}
+
+	private static long getLong(byte[] bytes, int offset) {
+		return ((long) Frame.getInt(bytes, offset) << 32) | (Frame.getInt(bytes, offset + 4) & 0xffffffffL);
 	}
 
 	/**
@@ -251,8 +321,27 @@ public final class JsonCodec {
 	 * @throws MessageDecodingException if the message is malformed or does not fit the
 	 * type
 	 */
-	@SuppressWarnings("unchecked")
 	public <T> @Nullable T decode(byte[] bytes, int offset, int length, MessageType messageType) {
+		return decode(bytes, offset, length, messageType, null);
+	}
+
+	/**
+	 * Decode a message that occupies part of an array, with the values it has out of
+	 * band.
+	 * @param <T> the expected type
+	 * @param bytes the array
+	 * @param offset where the message starts
+	 * @param length the message's length
+	 * @param messageType the expected type
+	 * @param outOfBand the descriptors that arrived with the message, or {@code null} if
+	 * none may
+	 * @return the value, possibly {@code null}
+	 * @throws MessageDecodingException if the message is malformed, does not fit the
+	 * type, or refers to out-of-band values that did not arrive
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> @Nullable T decode(byte[] bytes, int offset, int length, MessageType messageType,
+			@Nullable OutOfBand outOfBand) {
 		JavaType type = messageType.javaType;
 		if (length < 4) {
 			throw new MessageDecodingException(
@@ -270,7 +359,7 @@ public final class JsonCodec {
 				return (T) value;
 			}
 		}
-		List<byte[]> attachments = splitAttachments(bytes, offset + 4 + jsonLength, offset + length);
+		List<byte[]> attachments = splitAttachments(bytes, offset + 4 + jsonLength, offset + length, outOfBand);
 		ObjectReader reader = reader(type);
 		AtomicReference<@Nullable List<byte[]>> slot = ATTACHMENTS.get();
 		List<byte[]> outer = slot.getPlain();
@@ -303,7 +392,7 @@ public final class JsonCodec {
 		return decode(message, messageType(type));
 	}
 
-	private static List<byte[]> splitAttachments(byte[] bytes, int offset, int end) {
+	private static List<byte[]> splitAttachments(byte[] bytes, int offset, int end, @Nullable OutOfBand outOfBand) {
 		List<byte[]> attachments = new ArrayList<>(0);
 		while (offset < end) {
 			if (end - offset < 4) {
@@ -311,6 +400,20 @@ public final class JsonCodec {
 						"Malformed message: a truncated attachment length at byte " + offset);
 			}
 			int length = Frame.getInt(bytes, offset);
+			if ((length & OutOfBand.REFERENCE_FLAG) != 0) {
+				if (end - offset < OutOfBand.REFERENCE_SIZE) {
+					throw new MessageDecodingException(
+							"Malformed message: a truncated out-of-band reference at byte " + offset);
+				}
+				if (outOfBand == null) {
+					throw new MessageDecodingException(
+							"Malformed message: an out-of-band value at byte " + offset + " where none may arrive");
+				}
+				attachments.add(outOfBand.read(length & ~OutOfBand.REFERENCE_FLAG, getLong(bytes, offset + 4),
+						getLong(bytes, offset + 12)));
+				offset += OutOfBand.REFERENCE_SIZE;
+				continue;
+			}
 			if (length < 0 || length > end - offset - 4) {
 				throw new MessageDecodingException("Malformed message: attachment of "
 						+ Integer.toUnsignedString(length) + " bytes at byte " + offset + " overruns the message");
@@ -372,6 +475,41 @@ public final class JsonCodec {
 						+ " is out of range: the message has " + attachments.size() + " attachments");
 			}
 			return attachments.get(index);
+		}
+
+	}
+
+	/**
+	 * Writes a buffer's remaining bytes as an attachment, as {@code byte[]} is written.
+	 */
+	private static final class BufferSerializer extends ValueSerializer<ByteBuffer> {
+
+		@Override
+		public void serialize(ByteBuffer value, JsonGenerator generator, SerializationContext context) {
+			byte[] bytes;
+			if (value.hasArray() && value.arrayOffset() == 0 && value.position() == 0
+					&& value.remaining() == value.array().length) {
+				bytes = value.array();
+			}
+			else {
+				bytes = new byte[value.remaining()];
+				value.duplicate().get(bytes);
+			}
+			List<byte[]> attachments = attachments();
+			attachments.add(bytes);
+			generator.writeNumber(attachments.size() - 1);
+		}
+
+	}
+
+	/** Reads an attachment back as a heap buffer of its own. */
+	private static final class BufferDeserializer extends ValueDeserializer<ByteBuffer> {
+
+		private final AttachmentDeserializer bytes = new AttachmentDeserializer();
+
+		@Override
+		public ByteBuffer deserialize(JsonParser parser, DeserializationContext context) {
+			return ByteBuffer.wrap(this.bytes.deserialize(parser, context));
 		}
 
 	}

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving side of a typed channel. A message that cannot be decoded fails only its
- * own receive, with a {@link MessageDecodingException}; the channel stays open.
+ * own receive, with a {@link MessageDecodingException}; the channel stays open. Binary
+ * values a {@link TypedSender} sent {@link OutOfBand out of band} are copied out of their
+ * shared memory as the value is decoded, and their descriptors closed.
  *
  * @param <T> the type of the values received
  */
@@ -21,10 +23,13 @@ public final class TypedReceiver<T> {
 
 	private final MessageType type;
 
-	private TypedReceiver(Chan chan, JsonCodec codec, MessageType type) {
+	private final long maxValueSize;
+
+	private TypedReceiver(Chan chan, JsonCodec codec, MessageType type, long maxValueSize) {
 		this.chan = chan;
 		this.codec = codec;
 		this.type = type;
+		this.maxValueSize = maxValueSize;
 	}
 
 	/**
@@ -47,7 +52,20 @@ public final class TypedReceiver<T> {
 	 * @return the receiver
 	 */
 	public static <T> TypedReceiver<T> over(Chan chan, JsonCodec codec, Type type) {
-		return new TypedReceiver<>(chan, codec, codec.messageType(type));
+		return new TypedReceiver<>(chan, codec, codec.messageType(type), OutOfBand.DEFAULT_MAX_VALUE_SIZE);
+	}
+
+	/**
+	 * Return a receiver like this one that accepts binary values out of band up to
+	 * another size.
+	 * @param maxValueSize the largest one to accept
+	 * @return the new receiver
+	 */
+	public TypedReceiver<T> withMaxValueSize(long maxValueSize) {
+		if (maxValueSize < 1) {
+			throw new IllegalArgumentException("The largest value must be at least 1 byte, but was " + maxValueSize);
+		}
+		return new TypedReceiver<>(this.chan, this.codec, this.type, maxValueSize);
 	}
 
 	/**
@@ -56,7 +74,7 @@ public final class TypedReceiver<T> {
 	 * @throws MessageDecodingException if the message does not decode as the type
 	 */
 	public @Nullable T recv() {
-		return this.codec.decode(this.chan.recv(), this.type);
+		return decode(this.chan.recvWithFds());
 	}
 
 	/**
@@ -65,7 +83,14 @@ public final class TypedReceiver<T> {
 	 * @return the value
 	 */
 	public @Nullable T recv(Duration timeout) {
-		return this.codec.decode(this.chan.recv(timeout), this.type);
+		return decode(this.chan.recvWithFds(timeout));
+	}
+
+	private @Nullable T decode(Received received) {
+		try (OutOfBand outOfBand = OutOfBand.receiving(received.fileDescriptors(), this.maxValueSize)) {
+			byte[] message = received.payload();
+			return this.codec.decode(message, 0, message.length, this.type, outOfBand);
+		}
 	}
 
 	/**

@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The sending side of a typed channel: values are encoded with a {@link JsonCodec} and
- * sent over a {@link Chan} with its rendezvous semantics.
+ * sent over a {@link Chan} with its rendezvous semantics. Binary values ({@code byte[]}
+ * and {@code ByteBuffer}, anywhere in a value) from {@link OutOfBand#DEFAULT_THRESHOLD
+ * 256 KiB} up travel {@link OutOfBand out of band}, in shared memory, when the channel
+ * passes descriptors; a {@link TypedReceiver} reads them back.
  *
  * @param <T> the type of the values sent
  */
@@ -21,10 +24,16 @@ public final class TypedSender<T> {
 
 	private final MessageType type;
 
-	private TypedSender(Chan chan, JsonCodec codec, MessageType type) {
+	private final long largeValueThreshold;
+
+	private final long maxValueSize;
+
+	private TypedSender(Chan chan, JsonCodec codec, MessageType type, long largeValueThreshold, long maxValueSize) {
 		this.chan = chan;
 		this.codec = codec;
 		this.type = type;
+		this.largeValueThreshold = largeValueThreshold;
+		this.maxValueSize = maxValueSize;
 	}
 
 	/**
@@ -48,7 +57,23 @@ public final class TypedSender<T> {
 	 * @return the sender
 	 */
 	public static <T> TypedSender<T> over(Chan chan, JsonCodec codec, Type type) {
-		return new TypedSender<>(chan, codec, codec.messageType(type));
+		return new TypedSender<>(chan, codec, codec.messageType(type), OutOfBand.DEFAULT_THRESHOLD,
+				OutOfBand.DEFAULT_MAX_VALUE_SIZE);
+	}
+
+	/**
+	 * Return a sender like this one whose binary values travel out of band from another
+	 * size up, and may be as large as another limit.
+	 * @param threshold the size from which they travel out of band
+	 * @param maxValueSize the largest one that may
+	 * @return the new sender
+	 */
+	public TypedSender<T> withLargeValues(long threshold, long maxValueSize) {
+		if (threshold < 1 || maxValueSize < 1) {
+			throw new IllegalArgumentException("The threshold and the largest value must be at least 1 byte, but were "
+					+ threshold + " and " + maxValueSize);
+		}
+		return new TypedSender<>(this.chan, this.codec, this.type, threshold, maxValueSize);
 	}
 
 	/**
@@ -57,7 +82,7 @@ public final class TypedSender<T> {
 	 * @throws IllegalArgumentException if the value cannot be encoded; nothing was sent
 	 */
 	public void send(@Nullable T value) {
-		this.chan.send(this.codec.encode(value, this.type));
+		send(value, null);
 	}
 
 	/**
@@ -66,12 +91,42 @@ public final class TypedSender<T> {
 	 * @param timeout how long to wait
 	 * @see Chan#send(byte[], Duration)
 	 */
-	public void send(@Nullable T value, Duration timeout) {
-		this.chan.send(this.codec.encode(value, this.type), timeout);
+	public void send(@Nullable T value, @Nullable Duration timeout) {
+		if (this.chan.options().maxFileDescriptors() == 0) {
+			byte[] message = this.codec.encode(value, this.type);
+			sendMessage(message, timeout);
+			return;
+		}
+		// The file, if any, is closed once the peer has its own descriptor of it, or
+		// the send failed.
+		try (OutOfBand outOfBand = OutOfBand.sending(this.largeValueThreshold, this.maxValueSize,
+				"the sender's maximum value size")) {
+			byte[] message = this.codec.encode(value, this.type, outOfBand);
+			FileDescriptor[] fds = outOfBand.descriptors();
+			if (fds.length == 0) {
+				sendMessage(message, timeout);
+			}
+			else if (timeout == null) {
+				this.chan.sendWithFds(message, fds);
+			}
+			else {
+				this.chan.send(message, timeout, fds);
+			}
+		}
+	}
+
+	private void sendMessage(byte[] message, @Nullable Duration timeout) {
+		if (timeout == null) {
+			this.chan.send(message);
+		}
+		else {
+			this.chan.send(message, timeout);
+		}
 	}
 
 	/**
-	 * Send a value with file descriptors.
+	 * Send a value with file descriptors. Its binary values travel in the message,
+	 * whatever their size, so that the descriptors that arrive are exactly these.
 	 * @param value the value
 	 * @param fds the descriptors to pass
 	 * @see Chan#sendWithFds(byte[], FileDescriptor...)

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.ceramic.Durations;
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +23,8 @@ final class CallDispatch {
 	private static final ThreadLocal<@Nullable Duration> callTimeoutOverride = new ThreadLocal<>();
 
 	private final WorkerPoolSettings settings;
+
+	private final Protocol.ValueLimits limits;
 
 	private final JsonCodec codec;
 
@@ -37,6 +41,7 @@ final class CallDispatch {
 	CallDispatch(WorkerPoolSettings settings, JsonCodec codec, MethodTable table, List<CallInterceptor> interceptors,
 			Leases leases, Supervisor supervisor) {
 		this.settings = settings;
+		this.limits = Protocol.ValueLimits.of(settings);
 		this.codec = codec;
 		this.methodTimeouts = methodTimeouts(table, settings.callTimeout());
 		this.interceptors = List.copyOf(interceptors);
@@ -78,7 +83,7 @@ final class CallDispatch {
 	 * @throws Throwable what the call threw, translated for the caller
 	 */
 	@Nullable Object invoke(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
-		return invoke(entry, () -> call(entry, Protocol.encodeArguments(entry, arguments, this.codec)));
+		return invoke(entry, () -> call(entry, arguments));
 	}
 
 	private @Nullable Object invoke(MethodTable.Entry entry, CallInterceptor.Invocation last) throws Throwable {
@@ -109,23 +114,35 @@ final class CallDispatch {
 	 * blocking call would have thrown, and cancelling it interrupts the call
 	 */
 	CompletableFuture<@Nullable Object> invokeAsync(MethodTable.Entry entry, Object @Nullable [] arguments) {
-		byte[][] encoded;
+		Protocol.Arguments encoded;
 		try {
-			encoded = Protocol.encodeArguments(entry, arguments, this.codec);
+			encoded = Protocol.encodeArguments(entry, arguments, this.codec, this.limits);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		Duration timeout = callTimeoutOverride.get();
-		return this.async.start(() -> {
+		// Whoever claims the encoded values closes them: the call when it runs, or the
+		// future when it ends (rejected or cancelled) before the call could run.
+		AtomicBoolean claimed = new AtomicBoolean();
+		CompletableFuture<@Nullable Object> future = this.async.start(() -> {
+			if (!claimed.compareAndSet(false, true)) {
+				return null;
+			}
 			callTimeoutOverride.set(timeout);
-			try {
+			try (encoded) {
 				return invoke(entry, () -> call(entry, encoded));
 			}
 			finally {
 				callTimeoutOverride.remove();
 			}
 		});
+		future.whenComplete((value, failure) -> {
+			if (claimed.compareAndSet(false, true)) {
+				encoded.close();
+			}
+		});
+		return future;
 	}
 
 	/**
@@ -135,7 +152,13 @@ final class CallDispatch {
 		this.async.close(this.settings.shutdownGrace().plusSeconds(1));
 	}
 
-	private @Nullable Object call(MethodTable.Entry entry, byte[][] encoded) throws Throwable {
+	private @Nullable Object call(MethodTable.Entry entry, Object @Nullable [] arguments) throws Throwable {
+		try (Protocol.Arguments encoded = Protocol.encodeArguments(entry, arguments, this.codec, this.limits)) {
+			return call(entry, encoded);
+		}
+	}
+
+	private @Nullable Object call(MethodTable.Entry entry, Protocol.Arguments encoded) throws Throwable {
 		Duration timeout = timeoutFor(entry);
 		if (Thread.currentThread().isInterrupted()) {
 			// Nothing was sent yet, so no worker needs to pay for it.
@@ -158,7 +181,7 @@ final class CallDispatch {
 		}
 	}
 
-	private @Nullable Object call(Worker worker, MethodTable.Entry entry, byte[][] encoded, Duration timeout)
+	private @Nullable Object call(Worker worker, MethodTable.Entry entry, Protocol.Arguments encoded, Duration timeout)
 			throws Throwable {
 		Protocol.Reply reply;
 		try {
@@ -173,6 +196,11 @@ final class CallDispatch {
 		}
 		catch (WorkerCrashedException ex) {
 			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.getMessage());
+			throw ex;
+		}
+		catch (ValueTooLargeException ex) {
+			// Refused before anything was sent: the worker is as good as before.
+			this.leases.release(worker);
 			throw ex;
 		}
 		catch (RuntimeException | Error ex) {

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,7 +34,9 @@ final class ExceptionTranslator {
 			Map.entry(java.time.DateTimeException.class.getName(), java.time.DateTimeException::new),
 			Map.entry(SecurityException.class.getName(), SecurityException::new),
 			Map.entry(NegativeArraySizeException.class.getName(), NegativeArraySizeException::new),
-			Map.entry(ArrayStoreException.class.getName(), ArrayStoreException::new));
+			Map.entry(ArrayStoreException.class.getName(), ArrayStoreException::new),
+			// A worker's result too large to send back.
+			Map.entry(ValueTooLargeException.class.getName(), ValueTooLargeException::new));
 
 	private ExceptionTranslator() {
 	}

@@ -1,5 +1,6 @@
 package dev.ceramic.pool;
 
+import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Map;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.JsonCodec.MessageType;
 import dev.ceramic.channel.MessageDecodingException;
+import dev.ceramic.channel.OutOfBand;
+import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,12 +28,22 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Values are {@link JsonCodec} messages, typed on both sides by the method's generic
- * signature.
+ * signature. A CALL's or RESULT's binary values from {@code large-value-threshold} up
+ * travel out of band, in a shared-memory file whose descriptor goes with the message: a
+ * value refers to it as an {@link OutOfBand} attachment, so the frame holds only the
+ * reference, and {@code max-frame-size} does not limit them ({@code max-value-size}
+ * does).
  */
 final class Protocol {
 
 	/** The protocol version a worker announces in its HELLO. */
-	static final int VERSION = 2;
+	static final int VERSION = 3;
+
+	/**
+	 * The most descriptors one message carries: a message's large values share one
+	 * shared-memory file, and the rest is room for streams.
+	 */
+	static final int MAX_DESCRIPTORS = 16;
 
 	private static final Object[] NO_ARGUMENTS = {};
 
@@ -49,6 +62,13 @@ final class Protocol {
 	static final byte GOODBYE = 'G';
 
 	private static final int CALL_HEADER = 1 + 4 + 4 + 2;
+
+	/**
+	 * Room in a frame for the protocol's own bytes (kinds, ids, lengths, the JSON around
+	 * a value), beyond {@code max-frame-size}: that setting limits the values a message
+	 * carries, so that a {@code byte[]} of exactly that size travels.
+	 */
+	static final int HEADER_ALLOWANCE = 1024;
 
 	// Kind and call id, before the encoded value or error.
 	private static final int REPLY_HEADER = 1 + 4;
@@ -129,7 +149,8 @@ final class Protocol {
 		}
 		if (configuration.pool() == null || configuration.services() == null || configuration.serviceFactory() == null
 				|| configuration.receipt() == null || configuration.systemProperties() == null
-				|| configuration.arguments() == null) {
+				|| configuration.arguments() == null || configuration.largeValueThreshold() == null
+				|| configuration.maxValueSize() == null) {
 			throw new ProtocolException("a CONFIGURE message without all of its fields");
 		}
 		return configuration;
@@ -187,6 +208,18 @@ final class Protocol {
 	}
 
 	static DecodedCall readCall(byte[] message, MethodTable table, JsonCodec codec) {
+		return readCall(message, table, codec, null);
+	}
+
+	/**
+	 * Decode a call, its out-of-band values from the descriptors that came with it.
+	 * @param message the message
+	 * @param table the method table
+	 * @param codec the codec
+	 * @param outOfBand the descriptors that arrived with it, or {@code null} if none may
+	 * @return the call
+	 */
+	static DecodedCall readCall(byte[] message, MethodTable table, JsonCodec codec, @Nullable OutOfBand outOfBand) {
 		if (message.length < CALL_HEADER) {
 			throw new ProtocolException("a truncated CALL message of " + message.length + " bytes");
 		}
@@ -212,7 +245,7 @@ final class Protocol {
 				throw new ProtocolException("a CALL whose argument " + i + " overruns the message");
 			}
 			try {
-				arguments[i] = codec.decode(message, buffer.position(), length, entry.parameterTypes()[i]);
+				arguments[i] = codec.decode(message, buffer.position(), length, entry.parameterTypes()[i], outOfBand);
 			}
 			catch (MessageDecodingException ex) {
 				throw new IllegalArgumentException("Argument " + i + " of " + entry.describe()
@@ -225,6 +258,19 @@ final class Protocol {
 
 	static byte[] result(int callId, JsonCodec codec, @Nullable Object value, MessageType type) {
 		return reply(RESULT, callId, codec.encode(value, type, BLANK_REPLY_HEADER));
+	}
+
+	/**
+	 * Encode a result, its large binary values out of band.
+	 * @param callId the call's id
+	 * @param codec the codec
+	 * @param value the result
+	 * @param type the method's return type
+	 * @param outOfBand the reply's out-of-band list
+	 * @return the message
+	 */
+	static byte[] result(int callId, JsonCodec codec, @Nullable Object value, MessageType type, OutOfBand outOfBand) {
+		return reply(RESULT, callId, codec.encode(value, type, BLANK_REPLY_HEADER, outOfBand));
 	}
 
 	static byte[] error(int callId, JsonCodec codec, RemoteError error) {
@@ -255,6 +301,22 @@ final class Protocol {
 	 * @throws ProtocolException if it is no reply to that call or is malformed
 	 */
 	static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec) {
+		return readReply(message, callId, returnType, codec, null);
+	}
+
+	/**
+	 * Read the reply to a call, its out-of-band values from the descriptors that came
+	 * with it.
+	 * @param message the message
+	 * @param callId the id of the call it must answer
+	 * @param returnType the method's return type
+	 * @param codec the codec
+	 * @param outOfBand the descriptors that arrived with it, or {@code null} if none may
+	 * @return the reply
+	 * @throws ProtocolException if it is no reply to that call or is malformed
+	 */
+	static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec,
+			@Nullable OutOfBand outOfBand) {
 		byte kind = kind(message);
 		if (kind != RESULT && kind != ERROR) {
 			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");
@@ -269,7 +331,9 @@ final class Protocol {
 		}
 		try {
 			if (kind == RESULT) {
-				return new Reply(codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER, returnType), null);
+				return new Reply(
+						codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER, returnType, outOfBand),
+						null);
 			}
 			RemoteError error = codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER,
 					codec.messageType(RemoteError.class));
@@ -281,6 +345,102 @@ final class Protocol {
 		catch (MessageDecodingException ex) {
 			throw new ProtocolException("a malformed " + kindName(kind) + " reply: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The largest frame a pool's channels take: its {@code max-frame-size} and the
+	 * protocol's own bytes.
+	 * @param maxFrameSize the pool's {@code max-frame-size}
+	 * @return the channel's maximum frame size
+	 */
+	static int frameLimit(int maxFrameSize) {
+		// The largest array a JVM makes is a few bytes short of Integer.MAX_VALUE.
+		return (int) Math.min(Integer.MAX_VALUE - 16L, (long) maxFrameSize + HEADER_ALLOWANCE);
+	}
+
+	/**
+	 * Encode each argument of a call with its parameter's declared type, the large binary
+	 * values out of band (written to shared memory now, before a worker is involved), and
+	 * check that the call fits in a frame.
+	 * @param entry the method
+	 * @param arguments the arguments, or {@code null} for none
+	 * @param codec the codec
+	 * @param limits the pool's limits
+	 * @return the encoded arguments, which the caller closes once the call is over
+	 * @throws IllegalArgumentException naming the parameter that cannot be encoded
+	 * @throws ValueTooLargeException naming the largest parameter and the setting, when
+	 * the call would not fit in a frame or a value is over {@code max-value-size}
+	 */
+	static Arguments encodeArguments(MethodTable.Entry entry, Object @Nullable [] arguments, JsonCodec codec,
+			ValueLimits limits) {
+		Object[] values = (arguments != null) ? arguments : NO_ARGUMENTS;
+		OutOfBand outOfBand = limits.sending();
+		try {
+			byte[][] encoded = new byte[values.length][];
+			for (int i = 0; i < values.length; i++) {
+				try {
+					encoded[i] = codec.encode(values[i], entry.parameterTypes()[i], outOfBand);
+				}
+				catch (ValueTooLargeException ex) {
+					throw new ValueTooLargeException(describeParameter(entry, i) + " is too large to send to a worker: "
+							+ ex.getMessage() + ". Nothing was sent, and no worker was involved");
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException(
+							describeParameter(entry, i) + " cannot be sent to a worker: " + ex.getMessage(), ex);
+				}
+			}
+			checkCallSize(entry, encoded, limits);
+			outOfBand.descriptors();
+			return new Arguments(encoded, outOfBand, limits.maxValueSize());
+		}
+		catch (RuntimeException ex) {
+			outOfBand.close();
+			throw ex;
+		}
+	}
+
+	private static String describeParameter(MethodTable.Entry entry, int index) {
+		return "Parameter " + index + " ('" + entry.method().getParameters()[index].getName() + "') of "
+				+ entry.describe();
+	}
+
+	private static void checkCallSize(MethodTable.Entry entry, byte[][] encoded, ValueLimits limits) {
+		long size = CALL_HEADER;
+		int largest = 0;
+		for (int i = 0; i < encoded.length; i++) {
+			size += 4 + encoded[i].length;
+			if (encoded[i].length > encoded[largest].length) {
+				largest = i;
+			}
+		}
+		if (size > frameLimit(limits.maxFrameSize())) {
+			throw new ValueTooLargeException(describeParameter(entry, largest)
+					+ " is too large to send to a worker: the call's arguments take " + size
+					+ " bytes, over ceramic.pools." + limits.pool() + ".max-frame-size (" + limits.maxFrameSize()
+					+ " bytes); raise that setting, or send less. Nothing was sent, and no worker was involved");
+		}
+	}
+
+	/**
+	 * Return the reply a worker sends instead of a result too large for a frame: an error
+	 * for that call alone, naming the setting.
+	 * @param callId the call's id
+	 * @param codec the codec
+	 * @param entry the method
+	 * @param pool the pool's name
+	 * @param size the result's message size in bytes
+	 * @param frameLimit the channel's maximum frame size
+	 * @return the error reply
+	 */
+	static byte[] resultTooLarge(int callId, JsonCodec codec, MethodTable.Entry entry, String pool, int size,
+			int frameLimit) {
+		int maxFrameSize = frameLimit - HEADER_ALLOWANCE;
+		return error(callId, codec,
+				RemoteError.of(new ValueTooLargeException("The result of " + entry.describe()
+						+ " is too large to send back from the worker: it takes " + (size - REPLY_HEADER)
+						+ " bytes, over ceramic.pools." + pool + ".max-frame-size (" + maxFrameSize
+						+ " bytes); raise that setting, or return less. The worker is unharmed")));
 	}
 
 	/**
@@ -306,6 +466,51 @@ final class Protocol {
 			}
 		}
 		return encoded;
+	}
+
+	/**
+	 * The limits on a pool's values.
+	 *
+	 * @param pool the pool's name, for messages
+	 * @param maxFrameSize the pool's {@code max-frame-size}
+	 * @param largeValueThreshold the size from which binary values travel out of band
+	 * @param maxValueSize the largest value out of band
+	 */
+	record ValueLimits(String pool, int maxFrameSize, long largeValueThreshold, long maxValueSize) {
+
+		static ValueLimits of(WorkerPoolSettings settings) {
+			return new ValueLimits(settings.name(), settings.maxFrameSize(), settings.largeValueThreshold(),
+					settings.maxValueSize());
+		}
+
+		/** Start the out-of-band list of a message to send. */
+		OutOfBand sending() {
+			return OutOfBand.sending(this.largeValueThreshold, this.maxValueSize,
+					"ceramic.pools." + this.pool + ".max-value-size");
+		}
+
+		/** Take the descriptors that arrived with a message. */
+		OutOfBand receiving(FileDescriptor[] descriptors) {
+			return OutOfBand.receiving(descriptors, this.maxValueSize);
+		}
+
+	}
+
+	/**
+	 * A call's encoded arguments and their out-of-band list, which stays open (its file
+	 * is sent again if the call goes to another worker) until the call is over.
+	 *
+	 * @param values each argument, encoded
+	 * @param outOfBand the values out of band
+	 * @param maxValueSize the largest value out of band to accept in the reply
+	 */
+	record Arguments(byte[][] values, OutOfBand outOfBand, long maxValueSize) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.outOfBand.close();
+		}
+
 	}
 
 	/**
@@ -342,9 +547,12 @@ final class Protocol {
 	 * @param receipt the path of the worker's {@link CallReceipt} file
 	 * @param systemProperties system properties to set before the services are made
 	 * @param arguments the arguments for the service factory
+	 * @param largeValueThreshold the size from which binary values travel out of band
+	 * @param maxValueSize the largest value out of band
 	 */
 	record Configuration(int protocol, String pool, List<Service> services, String serviceFactory, int maxNestingDepth,
-			String receipt, Map<String, String> systemProperties, List<String> arguments) {
+			String receipt, Map<String, String> systemProperties, List<String> arguments, Long largeValueThreshold,
+			Long maxValueSize) {
 
 	}
 

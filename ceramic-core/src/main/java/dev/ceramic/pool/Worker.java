@@ -9,6 +9,9 @@ import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.ChannelException;
 import dev.ceramic.channel.ChannelTimeoutException;
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.OutOfBand;
+import dev.ceramic.channel.Received;
+import dev.ceramic.channel.ValueTooLargeException;
 import dev.ceramic.platform.Platform;
 import dev.ceramic.process.Proc;
 import org.jspecify.annotations.Nullable;
@@ -82,17 +85,27 @@ final class Worker {
 	 * the worker was killed
 	 * @throws WorkerCrashedException if the worker died or broke the protocol; it is dead
 	 * @throws UndeliveredCallException if the worker had died before the call reached it
+	 * @throws ValueTooLargeException if the call is too large for the channel; nothing
+	 * was sent and the worker is unharmed
 	 */
-	Protocol.Reply call(MethodTable.Entry entry, byte[][] arguments, Duration timeout) {
+	Protocol.Reply call(MethodTable.Entry entry, Protocol.Arguments arguments, Duration timeout) {
 		long start = System.nanoTime();
 		long deadline = start + timeout.toNanos();
 		int callId = ++this.nextCallId;
+		byte[] message = Protocol.call(callId, entry.id(), arguments.values());
+		if (message.length > this.chan.options().maxFrameSize()) {
+			// Refused here rather than by the channel, whose FrameTooLargeException may
+			// as well be about a frame the worker sent.
+			throw new ValueTooLargeException("The call to " + entry.describe() + " is too large to send to a worker: "
+					+ "its arguments are over ceramic.pools." + this.poolName
+					+ ".max-frame-size; raise that setting, or send less. Nothing was sent");
+		}
 		try {
 			try {
 				// The worker acknowledges the call with its reply, or on its own 1 to 33
 				// ms after taking it if the call runs longer: one frame each way for a
 				// short call. The reply carries the acknowledgement in any case.
-				this.chan.sendRequest(Protocol.call(callId, entry.id(), arguments), timeout);
+				this.chan.sendRequest(message, timeout, arguments.outOfBand().descriptors());
 			}
 			catch (ChannelClosedException ex) {
 				if (Thread.currentThread().isInterrupted()) {
@@ -120,15 +133,16 @@ final class Worker {
 					throw timedOut(entry, "did not complete within its timeout of " + Durations.format(timeout),
 							timeout);
 				}
-				byte[] message;
+				Received received;
 				try {
-					message = this.chan.recv(Duration.ofNanos(Math.min(remaining, INTERRUPT_CHECK.toNanos())));
+					received = this.chan.recvWithFds(Duration.ofNanos(Math.min(remaining, INTERRUPT_CHECK.toNanos())));
 				}
 				catch (ChannelTimeoutException ex) {
 					continue;
 				}
-				try {
-					Protocol.Reply reply = Protocol.readReply(message, callId, entry.returnType(), this.codec);
+				try (OutOfBand outOfBand = OutOfBand.receiving(received.fileDescriptors(), arguments.maxValueSize())) {
+					Protocol.Reply reply = Protocol.readReply(received.payload(), callId, entry.returnType(),
+							this.codec, outOfBand);
 					this.callsServed++;
 					this.lastUsedNanos = System.nanoTime();
 					return reply;

@@ -62,7 +62,7 @@ final class WorkerLauncher {
 
 	private static Worker start(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table,
 			JsonCodec codec, Path errorDirectory, CallReceipt receipt) {
-		Chan chan = Chan.open(new ChanOptions(settings.maxFrameSize(), 0));
+		Chan chan = Chan.open(new ChanOptions(Protocol.frameLimit(settings.maxFrameSize()), Protocol.MAX_DESCRIPTORS));
 		Proc proc;
 		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
 		try {
@@ -127,7 +127,8 @@ final class WorkerLauncher {
 			CallReceipt receipt) {
 		return new Protocol.Configuration(Protocol.VERSION, settings.name(), services,
 				settings.serviceFactory().getName(), settings.maxNestingDepth(), receipt.file().toString(),
-				settings.systemProperties(), settings.arguments());
+				settings.systemProperties(), settings.arguments(), settings.largeValueThreshold(),
+				settings.maxValueSize());
 	}
 
 	private static Duration remaining(long deadline) {

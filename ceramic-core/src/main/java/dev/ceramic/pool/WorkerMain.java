@@ -1,5 +1,6 @@
 package dev.ceramic.pool;
 
+import java.io.FileDescriptor;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.List;
 import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.OutOfBand;
+import dev.ceramic.channel.Received;
 import dev.ceramic.process.ProcMain;
 
 /**
@@ -33,6 +36,8 @@ public final class WorkerMain implements ProcMain {
 	 * worker serves.
 	 */
 	public static final String POOL_PROPERTY = "ceramic.worker.pool";
+
+	private static final FileDescriptor[] NO_FDS = new FileDescriptor[0];
 
 	@Override
 	public void run(Chan chan) throws Exception {
@@ -83,58 +88,88 @@ public final class WorkerMain implements ProcMain {
 		chan.send(Protocol.json(Protocol.HELLO, codec,
 				new Protocol.Hello(Protocol.VERSION, ProcessHandle.current().pid(), table.fingerprint())));
 		try {
-			serve(chan, codec, table, services, receipt);
+			serve(chan, codec, table, services, receipt,
+					new Protocol.ValueLimits(configuration.pool(),
+							chan.options().maxFrameSize() - Protocol.HEADER_ALLOWANCE,
+							configuration.largeValueThreshold(), configuration.maxValueSize()));
 		}
 		finally {
 			factory.close();
 		}
 	}
 
-	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services,
-			CallReceipt receipt) {
+	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services, CallReceipt receipt,
+			Protocol.ValueLimits limits) {
 		while (true) {
-			byte[] message;
+			Received received;
 			try {
-				message = chan.recv();
+				received = chan.recvWithFds();
 			}
 			catch (ChannelClosedException ex) {
 				return;
 			}
-			byte kind = Protocol.kind(message);
-			if (kind == Protocol.GOODBYE) {
-				return;
+			// Whatever happens to the call, no descriptor of it outlives it.
+			try (OutOfBand arguments = limits.receiving(received.fileDescriptors());
+					OutOfBand values = limits.sending()) {
+				if (!serveOne(chan, codec, table, services, receipt, limits, received.payload(), arguments, values)) {
+					return;
+				}
 			}
-			if (kind != Protocol.CALL) {
-				throw new ProtocolException("The application sent a " + Protocol.kindName(kind) + " message");
-			}
-			int callId = callIdOf(message);
-			// Before anything else: the application has no acknowledgement yet (it
-			// travels with the reply), and if the call kills this worker, decoding
-			// included, the receipt is how it learns that the call got here.
-			receipt.record(callId);
-			byte[] reply;
-			try {
-				Protocol.DecodedCall call = Protocol.readCall(message, table, codec);
-				Object result = call.entry()
-					.style()
-					.await(invoke(call, services.get(call.entry().serviceIndex())), call.entry());
-				reply = Protocol.result(callId, codec, result, call.entry().returnType());
-			}
-			catch (OutOfMemoryError ex) {
-				// As -XX:+ExitOnOutOfMemoryError does for the JVM's own: an allocation
-				// that failed (a native one past limits.data-size, say) leaves the worker
-				// in no state to go on. Halt, so it is replaced and the caller learns
-				// why.
-				System.err.println("Terminating due to " + ex);
-				System.err.flush();
-				Runtime.getRuntime().halt(3);
-				return;
-			}
-			catch (Throwable ex) {
-				reply = Protocol.error(callId, codec, RemoteError.of(ex));
-			}
-			chan.send(reply);
 		}
+	}
+
+	/** Serve one message; return whether to wait for the next. */
+	private static boolean serveOne(Chan chan, JsonCodec codec, MethodTable table, List<Object> services,
+			CallReceipt receipt, Protocol.ValueLimits limits, byte[] message, OutOfBand arguments, OutOfBand values) {
+		byte kind = Protocol.kind(message);
+		if (kind == Protocol.GOODBYE) {
+			return false;
+		}
+		if (kind != Protocol.CALL) {
+			throw new ProtocolException("The application sent a " + Protocol.kindName(kind) + " message");
+		}
+		int callId = callIdOf(message);
+		// Before anything else: the application has no acknowledgement yet (it travels
+		// with the reply), and if the call kills this worker, decoding included, the
+		// receipt is how it learns that the call got here.
+		receipt.record(callId);
+		int frameLimit = chan.options().maxFrameSize();
+		byte[] reply;
+		FileDescriptor[] fds = NO_FDS;
+		try {
+			Protocol.DecodedCall call = Protocol.readCall(message, table, codec, arguments);
+			// The values were copied out: their descriptors need not stay open while the
+			// service runs.
+			arguments.close();
+			Object result = call.entry()
+				.style()
+				.await(invoke(call, services.get(call.entry().serviceIndex())), call.entry());
+			reply = Protocol.result(callId, codec, result, call.entry().returnType(), values);
+			if (reply.length > frameLimit) {
+				// Too large for the channel: that call fails, and the worker serves on.
+				reply = Protocol.resultTooLarge(callId, codec, call.entry(), limits.pool(), reply.length, frameLimit);
+			}
+			else {
+				fds = values.descriptors();
+			}
+		}
+		catch (OutOfMemoryError ex) {
+			// As -XX:+ExitOnOutOfMemoryError does for the JVM's own: an allocation that
+			// failed (a native one past limits.data-size, say) leaves the worker in no
+			// state to go on. Halt, so it is replaced and the caller learns why.
+			System.err.println("Terminating due to " + ex);
+			System.err.flush();
+			Runtime.getRuntime().halt(3);
+			return false;
+		}
+		catch (Throwable ex) {
+			// A result over max-value-size too: that call fails, and the worker serves
+			// on.
+			reply = Protocol.error(callId, codec, RemoteError.of(ex));
+			fds = NO_FDS;
+		}
+		chan.sendWithFds(reply, fds);
+		return true;
 	}
 
 	private static Object invoke(Protocol.DecodedCall call, Object service) throws Throwable {

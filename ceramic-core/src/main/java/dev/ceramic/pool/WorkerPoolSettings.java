@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.ceramic.channel.ChanOptions;
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.OutOfBand;
 import dev.ceramic.process.LaunchMode;
 import dev.ceramic.process.ProcOptions;
 import dev.ceramic.process.ResourceLimits;
@@ -50,6 +51,10 @@ public final class WorkerPoolSettings {
 
 	private final int maxNestingDepth;
 
+	private final long largeValueThreshold;
+
+	private final long maxValueSize;
+
 	private final Map<String, String> systemProperties;
 
 	private final List<String> arguments;
@@ -73,6 +78,8 @@ public final class WorkerPoolSettings {
 		this.serviceFactory = builder.serviceFactory;
 		this.maxFrameSize = (int) builder.maxFrameSize;
 		this.maxNestingDepth = builder.maxNestingDepth;
+		this.largeValueThreshold = builder.largeValueThreshold;
+		this.maxValueSize = builder.maxValueSize;
 		this.systemProperties = Map.copyOf(builder.systemProperties);
 		this.arguments = List.copyOf(builder.arguments);
 	}
@@ -145,6 +152,24 @@ public final class WorkerPoolSettings {
 
 	public int maxNestingDepth() {
 		return this.maxNestingDepth;
+	}
+
+	/**
+	 * The size from which {@code byte[]} and {@code ByteBuffer} values travel in shared
+	 * memory instead of in the channel's frames.
+	 * @return the size in bytes
+	 */
+	public long largeValueThreshold() {
+		return this.largeValueThreshold;
+	}
+
+	/**
+	 * The largest {@code byte[]} or {@code ByteBuffer} value that travels in shared
+	 * memory.
+	 * @return the size in bytes
+	 */
+	public long maxValueSize() {
+		return this.maxValueSize;
 	}
 
 	/**
@@ -299,6 +324,10 @@ public final class WorkerPoolSettings {
 		private long maxFrameSize = ChanOptions.DEFAULT_MAX_FRAME_SIZE;
 
 		private int maxNestingDepth = JsonCodec.DEFAULT_MAX_NESTING_DEPTH;
+
+		private long largeValueThreshold = OutOfBand.DEFAULT_THRESHOLD;
+
+		private long maxValueSize = OutOfBand.DEFAULT_MAX_VALUE_SIZE;
 
 		private final Map<String, String> systemProperties = new LinkedHashMap<>();
 
@@ -494,6 +523,25 @@ public final class WorkerPoolSettings {
 			return this;
 		}
 
+		/**
+		 * Size from which {@code byte[]} and {@code ByteBuffer} values, anywhere in an
+		 * argument or result, travel in shared memory rather than in the channel's
+		 * frames, so that {@code max-frame-size} does not limit them. Default 256 KiB.
+		 */
+		public Builder largeValueThreshold(long largeValueThreshold) {
+			this.largeValueThreshold = largeValueThreshold;
+			return this;
+		}
+
+		/**
+		 * Largest {@code byte[]} or {@code ByteBuffer} value that travels in shared
+		 * memory, at most 2 GiB. Default 1 GiB.
+		 */
+		public Builder maxValueSize(long maxValueSize) {
+			this.maxValueSize = maxValueSize;
+			return this;
+		}
+
 		/** Deepest nesting of arguments and results. Default 64. */
 		public Builder maxNestingDepth(int maxNestingDepth) {
 			this.maxNestingDepth = maxNestingDepth;
@@ -590,6 +638,11 @@ public final class WorkerPoolSettings {
 					this.maxFrameSize);
 			check.require(this.maxFrameSize <= Integer.MAX_VALUE, "max-frame-size",
 					"must be at most " + Integer.MAX_VALUE + " bytes", this.maxFrameSize);
+			check.require(this.largeValueThreshold >= 1, "large-value-threshold", "must be at least 1 byte",
+					this.largeValueThreshold);
+			check.require(this.maxValueSize >= 1, "max-value-size", "must be at least 1 byte", this.maxValueSize);
+			check.require(this.maxValueSize <= Integer.MAX_VALUE, "max-value-size",
+					"must be at most " + Integer.MAX_VALUE + " bytes", this.maxValueSize);
 			check.require(this.maxNestingDepth >= 1, "max-nesting-depth", "must be at least 1", this.maxNestingDepth);
 			if (check.requirePositive(this.restartBackoff, "restart-backoff")) {
 				check.require(this.maxRestartBackoff.compareTo(this.restartBackoff) >= 0, "max-restart-backoff",

@@ -55,7 +55,7 @@ class WorkerConfigurationTests {
 	@Test
 	void aConfigurationOfAnotherProtocolVersionIsRefusedWithTheReason() {
 		Protocol.Configuration foreign = new Protocol.Configuration(Protocol.VERSION + 1, "pool", List.of(),
-				ReflectiveServiceFactory.class.getName(), 8, "/nonexistent", Map.of(), List.of());
+				ReflectiveServiceFactory.class.getName(), 8, "/nonexistent", Map.of(), List.of(), 1L, 1L);
 		JsonCodec codec = JsonCodec.defaults();
 		assertThatExceptionOfType(ProtocolException.class)
 			.isThrownBy(() -> Protocol.readConfiguration(Protocol.configure(foreign, codec), codec))

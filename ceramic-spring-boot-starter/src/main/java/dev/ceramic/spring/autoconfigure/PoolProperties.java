@@ -116,9 +116,21 @@ public class PoolProperties {
 	private @Nullable Path workingDirectory;
 
 	/**
-	 * Largest message between the application and a worker, either way.
+	 * Largest values of one call or result that travel in the channel's frames (the
+	 * protocol's own headers are not counted).
 	 */
 	private @Nullable DataSize maxFrameSize;
+
+	/**
+	 * Size from which byte[] and ByteBuffer values travel in shared memory instead of the
+	 * channel's frames.
+	 */
+	private @Nullable DataSize largeValueThreshold;
+
+	/**
+	 * Largest byte[] or ByteBuffer value that travels in shared memory.
+	 */
+	private @Nullable DataSize maxValueSize;
 
 	/**
 	 * Deepest nesting of objects and arrays in arguments and results.
@@ -157,6 +169,8 @@ public class PoolProperties {
 		map.from(core.launch()::inheritEnvironment).to(defaults::setInheritEnvironment);
 		map.from(core.launch()::workingDirectory).to(defaults::setWorkingDirectory);
 		map.from(core::maxFrameSize).as(DataSize::ofBytes).to(defaults::setMaxFrameSize);
+		map.from(core::largeValueThreshold).as(DataSize::ofBytes).to(defaults::setLargeValueThreshold);
+		map.from(core::maxValueSize).as(DataSize::ofBytes).to(defaults::setMaxValueSize);
 		map.from(core::maxNestingDepth).to(defaults::setMaxNestingDepth);
 		map.from(core.limits()::coreDumps).to(defaults.limits::setCoreDumps);
 		return defaults;
@@ -187,6 +201,8 @@ public class PoolProperties {
 		merged.inheritEnvironment = pick(this.inheritEnvironment, fallback.inheritEnvironment);
 		merged.workingDirectory = pick(this.workingDirectory, fallback.workingDirectory);
 		merged.maxFrameSize = pick(this.maxFrameSize, fallback.maxFrameSize);
+		merged.largeValueThreshold = pick(this.largeValueThreshold, fallback.largeValueThreshold);
+		merged.maxValueSize = pick(this.maxValueSize, fallback.maxValueSize);
 		merged.maxNestingDepth = pick(this.maxNestingDepth, fallback.maxNestingDepth);
 		merged.limits = this.limits.inheritFrom(fallback.limits);
 		return merged;
@@ -219,6 +235,8 @@ public class PoolProperties {
 		map.from(this.inheritEnvironment).to(builder::inheritEnvironment);
 		map.from(this.workingDirectory).to(builder::workingDirectory);
 		map.from(this.maxFrameSize).as(DataSize::toBytes).to(builder::maxFrameSize);
+		map.from(this.largeValueThreshold).as(DataSize::toBytes).to(builder::largeValueThreshold);
+		map.from(this.maxValueSize).as(DataSize::toBytes).to(builder::maxValueSize);
 		map.from(this.maxNestingDepth).to(builder::maxNestingDepth);
 		map.from(this.limits.dataSize).as(DataSize::toBytes).to(builder::dataSizeLimit);
 		map.from(this.limits.cpuTime).to(builder::cpuTimeLimit);
@@ -385,6 +403,22 @@ public class PoolProperties {
 
 	public void setMaxFrameSize(@Nullable DataSize maxFrameSize) {
 		this.maxFrameSize = maxFrameSize;
+	}
+
+	public @Nullable DataSize getLargeValueThreshold() {
+		return this.largeValueThreshold;
+	}
+
+	public void setLargeValueThreshold(@Nullable DataSize largeValueThreshold) {
+		this.largeValueThreshold = largeValueThreshold;
+	}
+
+	public @Nullable DataSize getMaxValueSize() {
+		return this.maxValueSize;
+	}
+
+	public void setMaxValueSize(@Nullable DataSize maxValueSize) {
+		this.maxValueSize = maxValueSize;
 	}
 
 	public @Nullable Integer getMaxNestingDepth() {

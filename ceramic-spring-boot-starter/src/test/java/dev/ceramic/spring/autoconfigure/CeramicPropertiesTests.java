@@ -71,6 +71,8 @@ class CeramicPropertiesTests {
 			assertThat(settings.launch().inheritEnvironment()).isTrue();
 			assertThat(settings.launch().workingDirectory()).isNull();
 			assertThat(settings.maxFrameSize()).isEqualTo(64 * 1024 * 1024);
+			assertThat(settings.largeValueThreshold()).isEqualTo(256 * 1024);
+			assertThat(settings.maxValueSize()).isEqualTo(1024 * 1024 * 1024);
 			assertThat(settings.maxNestingDepth()).isEqualTo(64);
 		});
 	}
@@ -300,7 +302,8 @@ class CeramicPropertiesTests {
 					"call-timeout=1500ms", "max-calls-per-worker=1000", "idle-timeout=2m", "max-worker-memory=128MB",
 					"startup-timeout=PT45S", "shutdown-grace=3s", "jvm-args=-Xmx96m,-Xss512k", "java-home=" + javaHome,
 					"system-properties.colour=blue", "environment.TZ=UTC", "inherit-environment=false",
-					"working-directory=" + workingDirectory, "max-frame-size=1MB", "max-nesting-depth=16")
+					"working-directory=" + workingDirectory, "max-frame-size=1MB", "large-value-threshold=64KB",
+					"max-value-size=32MB", "max-nesting-depth=16")
 			.stream()
 			.map((property) -> prefix + "." + property)
 			.toArray(String[]::new);
@@ -325,6 +328,8 @@ class CeramicPropertiesTests {
 		assertThat(settings.launch().inheritEnvironment()).isFalse();
 		assertThat(settings.launch().workingDirectory()).isEqualTo(workingDirectory);
 		assertThat(settings.maxFrameSize()).isEqualTo(1024 * 1024);
+		assertThat(settings.largeValueThreshold()).isEqualTo(64 * 1024);
+		assertThat(settings.maxValueSize()).isEqualTo(32 * 1024 * 1024);
 		assertThat(settings.maxNestingDepth()).isEqualTo(16);
 	}
 

@@ -33,8 +33,9 @@ class ConfigurationMetadataTests {
 	private static final List<String> POOL_PROPERTIES = List.of("min-workers", "max-workers", "spare-workers",
 			"acquire-timeout", "max-queued-calls", "call-timeout", "max-calls-per-worker", "idle-timeout",
 			"max-worker-memory", "startup-timeout", "shutdown-grace", "jvm-args", "java-home", "system-properties",
-			"environment", "inherit-environment", "working-directory", "max-frame-size", "max-nesting-depth",
-			"limits.data-size", "limits.cpu-time", "limits.open-files", "limits.core-dumps");
+			"environment", "inherit-environment", "working-directory", "max-frame-size", "large-value-threshold",
+			"max-value-size", "max-nesting-depth", "limits.data-size", "limits.cpu-time", "limits.open-files",
+			"limits.core-dumps");
 
 	private static Map<String, JsonNode> properties;
 

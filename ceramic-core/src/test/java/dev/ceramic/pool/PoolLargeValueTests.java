@@ -1,0 +1,158 @@
+package dev.ceramic.pool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.ceramic.channel.ValueTooLargeException;
+import dev.ceramic.test.pool.PayloadService;
+import dev.ceramic.test.pool.PayloadService.Blob;
+import dev.ceramic.test.pool.PayloadServiceImpl;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static dev.ceramic.test.Waiting.await;
+import static dev.ceramic.test.pool.TestPools.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Binary values from {@code large-value-threshold} up travel in shared memory: limited by
+ * {@code max-value-size}, not by {@code max-frame-size}, and without a descriptor or a
+ * mapping left behind on either side, whatever happens to the call.
+ */
+@Timeout(120)
+class PoolLargeValueTests {
+
+	private static final int MIB = 1024 * 1024;
+
+	@Test
+	void binaryValuesFarOverMaxFrameSizeTravelBothWaysIntact() {
+		try (WorkerPool pool = pool("large-both-ways")) {
+			PayloadService service = pool.proxy(PayloadService.class);
+			byte[] bytes = PayloadService.pattern(16 * MIB, 7);
+			assertThat(service.checksum(bytes)).isEqualTo(PayloadService.checksumOf(bytes));
+			assertThat(service.make(16 * MIB, 9)).isEqualTo(PayloadService.pattern(16 * MIB, 9));
+			assertThat(service.echo(bytes)).isEqualTo(bytes);
+			// Just below and at the threshold, and an empty array.
+			for (int size : new int[] { 256 * 1024 - 1, 256 * 1024, 0 }) {
+				byte[] value = PayloadService.pattern(size, size);
+				assertThat(service.echo(value)).isEqualTo(value);
+			}
+		}
+	}
+
+	@Test
+	void buffersAndArraysInsideRecordsTravelOutOfBandToo() {
+		try (WorkerPool pool = pool("large-buffers")) {
+			PayloadService service = pool.proxy(PayloadService.class);
+			byte[] bytes = PayloadService.pattern(3 * MIB, 1);
+			ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length + 10);
+			direct.position(10);
+			direct.put(bytes);
+			direct.position(10);
+			assertThat(service.echoBuffer(direct)).isEqualTo(ByteBuffer.wrap(bytes));
+			assertThat(service.echoBuffer(ByteBuffer.wrap(bytes, 5, 2 * MIB)))
+				.isEqualTo(ByteBuffer.wrap(bytes, 5, 2 * MIB));
+			Blob blob = service.echoBlob(new Blob("two", bytes, new byte[] { 1, 2, 3 }));
+			assertThat(blob.name()).isEqualTo("two");
+			assertThat(blob.first()).isEqualTo(bytes);
+			assertThat(blob.second()).containsExactly(1, 2, 3);
+		}
+	}
+
+	@Test
+	void aValueOverMaxValueSizeFailsItsCallNamingTheSettingAndTheWorkerServesOn() {
+		WorkerPoolSettings settings = settings("large-limit").maxWorkers(1)
+			.maxFrameSize(MIB)
+			.maxValueSize(2 * MIB)
+			.build();
+		try (WorkerPool pool = WorkerPool.builder(settings)
+			.service(PayloadService.class, PayloadServiceImpl.class)
+			.build()) {
+			PayloadService service = pool.proxy(PayloadService.class);
+			long pid = service.pid();
+			assertThat(service.length(new byte[2 * MIB])).isEqualTo(2 * MIB);
+			assertThatExceptionOfType(ValueTooLargeException.class)
+				.isThrownBy(() -> service.length(new byte[2 * MIB + 1]))
+				.withMessageContaining("ceramic.pools.large-limit.max-value-size")
+				.withMessageContaining("'bytes'");
+			assertThatExceptionOfType(ValueTooLargeException.class).isThrownBy(() -> service.make(2 * MIB + 1, 0))
+				.withMessageContaining("ceramic.pools.large-limit.max-value-size");
+			assertThat(service.make(2 * MIB, 0)).hasSize(2 * MIB);
+			assertThat(service.pid()).isEqualTo(pid);
+			assertThat(pool.snapshot(false).crashes()).isZero();
+		}
+	}
+
+	@Test
+	void noDescriptorOrMappingOutlivesItsCallOnEitherSide() throws IOException {
+		try (WorkerPool pool = pool("large-no-leak")) {
+			PayloadService service = pool.proxy(PayloadService.class);
+			byte[] bytes = PayloadService.pattern(4 * MIB, 3);
+			long pid = service.pid();
+			service.echo(bytes);
+			long descriptors = descriptorCount("self");
+			for (int i = 0; i < 20; i++) {
+				assertThat(service.echo(bytes)).isEqualTo(bytes);
+			}
+			assertThat(sharedValues("self")).isEmpty();
+			// The worker closes the result's file once its send returns, which it learns
+			// from an acknowledgement that may come a few milliseconds after the reply.
+			await("the worker holds no shared value").until(() -> sharedValues(Long.toString(pid)).isEmpty());
+			assertThat(descriptorCount("self")).isEqualTo(descriptors);
+		}
+	}
+
+	@Test
+	void aWorkerThatDiesMidTransferFailsOnlyThatCallAndLeavesNothingBehind() throws IOException {
+		try (WorkerPool pool = pool("large-death")) {
+			PayloadService service = pool.proxy(PayloadService.class);
+			byte[] bytes = PayloadService.pattern(8 * MIB, 5);
+			long first = service.pid();
+			service.echo(bytes);
+			long descriptors = descriptorCount("self");
+			assertThatExceptionOfType(WorkerCrashedException.class).isThrownBy(() -> service.halt(bytes));
+			long second = service.pid();
+			assertThat(second).isNotEqualTo(first);
+			assertThat(service.echo(bytes)).isEqualTo(bytes);
+			assertThat(sharedValues("self")).isEmpty();
+			assertThat(descriptorCount("self")).isEqualTo(descriptors);
+		}
+	}
+
+	private static WorkerPool pool(String name) {
+		// Frames far smaller than the values, so that only shared memory can carry them.
+		WorkerPoolSettings settings = settings(name).maxWorkers(1).maxFrameSize(MIB).build();
+		return WorkerPool.builder(settings).service(PayloadService.class, PayloadServiceImpl.class).build();
+	}
+
+	private static long descriptorCount(String process) throws IOException {
+		try (Stream<Path> fds = Files.list(Path.of("/proc", process, "fd"))) {
+			return fds.count();
+		}
+	}
+
+	/** The shared-memory files a process maps or holds open. */
+	private static List<String> sharedValues(String process) throws IOException {
+		Stream<String> mapped = Files.readAllLines(Path.of("/proc", process, "maps")).stream();
+		Stream<String> open;
+		try (Stream<Path> fds = Files.list(Path.of("/proc", process, "fd"))) {
+			open = fds.map((fd) -> {
+				try {
+					return Files.readSymbolicLink(fd).toString();
+				}
+				catch (IOException ex) {
+					return "";
+				}
+			}).toList().stream();
+		}
+		return Stream.concat(mapped, open)
+			.filter((line) -> line.contains("ceramic-") && line.contains(".value"))
+			.toList();
+	}
+
+}
