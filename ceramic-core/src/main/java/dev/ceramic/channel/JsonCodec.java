@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -144,6 +145,20 @@ public final class JsonCodec {
 		JavaType declaring = this.mapper.constructType(subtype).findSuperType(declaringClass);
 		TypeBindings bindings = (declaring != null) ? declaring.getBindings() : TypeBindings.emptyBindings();
 		return new MessageType(this.mapper.getTypeFactory().resolveMemberType(type, bindings));
+	}
+
+	/**
+	 * Find what stops values of a type from being built from JSON, looking through it as
+	 * Jackson would build it: the type, the elements of arrays, collections and
+	 * {@code Optional}s, the keys and values of maps, and the properties of beans and
+	 * records.
+	 * @param type the type
+	 * @param refuse says why a class must not travel, or returns {@code null} when it
+	 * may; asked first of every type reached
+	 * @return the first obstacle found, or {@code null} when there is none
+	 */
+	public @Nullable TypeObstacle obstacle(MessageType type, Function<Class<?>, @Nullable String> refuse) {
+		return new TypeSurvey(this.mapper, refuse).survey(type.javaType, "");
 	}
 
 	/**

@@ -85,7 +85,7 @@ final class MethodTable {
 	 * @param method the method
 	 * @return whether it is remote
 	 */
-	private static boolean isRemote(Method method) {
+	static boolean isRemote(Method method) {
 		return Modifier.isAbstract(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
 				&& method.getDeclaringClass() != Object.class;
 	}

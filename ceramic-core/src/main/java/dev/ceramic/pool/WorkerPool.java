@@ -92,6 +92,7 @@ public final class WorkerPool implements AutoCloseable {
 		this.interfaces = List.copyOf(builder.interfaces);
 		List<Protocol.Service> services = WorkerLauncher.describeServices(this.interfaces, builder.implementations);
 		JsonCodec codec = JsonCodec.create(this.settings.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
+		SignatureCheck.check(this.settings.name(), this.interfaces, codec);
 		this.table = MethodTable.of(this.interfaces, codec);
 		this.errorDirectory = createErrorDirectory(this.settings.name());
 		this.launcher = Executors.newCachedThreadPool(daemonThreads("ceramic-" + this.settings.name() + "-start"));
@@ -486,6 +487,8 @@ public final class WorkerPool implements AutoCloseable {
 		/**
 		 * Build the pool, which starts with {@link WorkerPool#start()} or its first call.
 		 * @return the pool
+		 * @throws UnsupportedSignatureException if a service method takes or returns a
+		 * type that cannot travel between the application and a worker, naming every one
 		 */
 		public WorkerPool build() {
 			if (this.interfaces.isEmpty()) {

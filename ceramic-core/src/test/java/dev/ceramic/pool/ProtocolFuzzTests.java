@@ -15,6 +15,7 @@ import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.MessageDecodingException;
 import dev.ceramic.test.Fuzzing;
 import dev.ceramic.test.pool.Calculator.Blob;
+import dev.ceramic.test.pool.Calculator.Label;
 import dev.ceramic.test.pool.Calculator.Point;
 import dev.ceramic.test.pool.Calculator;
 import org.junit.jupiter.api.BeforeAll;
@@ -231,7 +232,10 @@ class ProtocolFuzzTests {
 		if (type == Blob.class) {
 			return new Blob("blob", new byte[] { (byte) random.nextInt(), 7 });
 		}
-		if (type == String.class || type == Object.class) {
+		if (type == Label.class) {
+			return new Label("label " + random.nextInt());
+		}
+		if (type == String.class) {
 			return "text " + random.nextInt();
 		}
 		if (type == void.class) {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.ceramic.test.pool.Calculator;
 import dev.ceramic.test.pool.Calculator.Blob;
+import dev.ceramic.test.pool.Calculator.Label;
 import dev.ceramic.test.pool.Calculator.Point;
 import dev.ceramic.test.pool.CalculatorService;
 import org.junit.jupiter.api.AfterAll;
@@ -103,10 +104,11 @@ class WorkerPoolTests {
 	@Test
 	void anArgumentThatCannotBeEncodedFailsBeforeAnythingIsSentNamingTheParameter() {
 		long callsBefore = totalCallsServed();
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> calculator.describe(new Object()))
-			.withMessageContaining("Parameter 0 ('value') of Calculator.describe(Object)");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> calculator.describe(new Label("unreadable")))
+			.withMessageContaining("Parameter 0 ('value') of Calculator.describe(Label)");
 		assertThat(totalCallsServed()).isEqualTo(callsBefore);
-		assertThat(calculator.describe("text")).isEqualTo("String");
+		assertThat(calculator.describe(new Label("text"))).isEqualTo("label text");
 	}
 
 	private static long totalCallsServed() {

@@ -24,7 +24,7 @@ public interface Calculator {
 
 	int recurse(int depth);
 
-	String describe(Object value);
+	String describe(Label value);
 
 	default int addTwice(int a, int b) {
 		return add(add(a, b), b);
@@ -47,6 +47,24 @@ public interface Calculator {
 	 * @param data the bytes
 	 */
 	record Blob(String name, byte[] data) {
+
+	}
+
+	/**
+	 * A value that cannot be encoded when its text is {@code unreadable}: its accessor
+	 * throws, as a getter with a bug would.
+	 *
+	 * @param text the text
+	 */
+	record Label(String text) {
+
+		@Override
+		public String text() {
+			if (this.text.equals("unreadable")) {
+				throw new IllegalStateException("this label cannot be read");
+			}
+			return this.text;
+		}
 
 	}
 

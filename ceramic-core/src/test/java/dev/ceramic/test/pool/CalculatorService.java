@@ -53,8 +53,8 @@ public class CalculatorService implements Calculator {
 	}
 
 	@Override
-	public String describe(Object value) {
-		return value.getClass().getSimpleName();
+	public String describe(Label value) {
+		return "label " + value.text();
 	}
 
 	/** An exception type the caller never loads. */

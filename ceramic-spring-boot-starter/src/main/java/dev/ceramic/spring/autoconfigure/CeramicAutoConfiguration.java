@@ -54,12 +54,6 @@ public final class CeramicAutoConfiguration {
 		Map<String, List<OutOfProcessService>> byPool = new LinkedHashMap<>();
 		services.services()
 			.forEach((service) -> byPool.computeIfAbsent(service.pool(), (k) -> new ArrayList<>()).add(service));
-		properties.getPools()
-			.keySet()
-			.stream()
-			.filter((name) -> !byPool.containsKey(name))
-			.forEach((name) -> logger
-				.warn("ceramic.pools.{} is configured, but no @OutOfProcess service uses pool '{}'", name, name));
 		Map<String, WorkerPool> pools = new LinkedHashMap<>();
 		LaunchMode launchMode = SpringBootLaunchModes.detect(loader);
 		if (!byPool.isEmpty()) {

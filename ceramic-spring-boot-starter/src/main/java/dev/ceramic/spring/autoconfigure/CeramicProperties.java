@@ -41,7 +41,9 @@ public class CeramicProperties implements Validator {
 	private PoolProperties defaults = new PoolProperties();
 
 	/**
-	 * Settings of each pool, by pool name.
+	 * Settings of each pool, by the pool's name in @OutOfProcess(pool = ...). Each pool
+	 * takes the keys of ceramic.defaults, such as ceramic.pools.<name>.max-workers, and
+	 * inherits from there what it leaves unset.
 	 */
 	private Map<String, PoolProperties> pools = new LinkedHashMap<>();
 

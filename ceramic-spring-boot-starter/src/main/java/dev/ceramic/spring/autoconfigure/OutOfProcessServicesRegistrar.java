@@ -106,6 +106,7 @@ class OutOfProcessServicesRegistrar
 		if (inProcess && !services.isEmpty()) {
 			logInProcessWarning(services);
 		}
+		PoolConfigurationCheck.check(this.environment, services);
 		RootBeanDefinition definition = new RootBeanDefinition(OutOfProcessServices.class);
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, List.copyOf(services));
 		definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);

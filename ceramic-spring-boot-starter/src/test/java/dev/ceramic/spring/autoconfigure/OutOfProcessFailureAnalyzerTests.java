@@ -16,6 +16,8 @@ import dev.ceramic.spring.fixtures.oninterface.Annotated;
 import dev.ceramic.spring.fixtures.oninterface.OnInterfaceFixtures;
 import dev.ceramic.spring.fixtures.stereotype.StereotypeFixtures;
 import dev.ceramic.spring.fixtures.stereotype.StereotypeService;
+import dev.ceramic.spring.fixtures.untravelled.Uploads;
+import dev.ceramic.spring.fixtures.untravelled.UntravelledFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -133,6 +135,35 @@ class OutOfProcessFailureAnalyzerTests {
 			.contains(
 					"ceramic.pools.echo.min-workers must not be greater than ceramic.pools.echo.max-workers (2), but was 3")
 			.contains("Action:");
+	}
+
+	@Test
+	void whenServiceMethodsTakeOrReturnWhatCannotTravelThenStartupFailsNamingEachWithWhatToUseInstead() {
+		FailureAnalysis analysis = analyzeStartupFailure(UntravelledFixtures.class);
+		assertThat(analysis.getDescription()).isEqualTo("The @OutOfProcess services of pool 'uploads' have 2 "
+				+ "parameters or results that cannot travel as JSON between the application and a worker:\n    "
+				+ Uploads.class.getName() + ".later()\n        return type, Future<String>: a method may return "
+				+ "CompletableFuture<T>, CompletionStage<T> or Reactor's Mono<T>, and nothing else asynchronous, nor "
+				+ "a future anywhere else; return CompletableFuture<T>\n    " + Uploads.class.getName()
+				+ ".upload(String, InputStream)\n        parameter 2 (body), InputStream: a stream is read where it "
+				+ "was opened and cannot travel as JSON; pass its content as a byte[] (or the Path of a file: "
+				+ "workers share the application's file system)");
+		assertThat(analysis.getAction()).startsWith("Change each method listed to take and return types that travel")
+			.contains("CompletableFuture<T>, CompletionStage<T> or Mono<T>")
+			.contains("default method");
+	}
+
+	@Test
+	void whenServiceMethodsCannotTravelThenSpringBootReportsThemBeforeAnyWorkerStarts(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(UntravelledFixtures.class,
+				CeramicAutoConfiguration.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--ceramic.defaults.min-workers=1"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains(Uploads.class.getName() + ".upload(String, InputStream)")
+			.contains("parameter 2 (body), InputStream: a stream is read")
+			.contains("Action:")
+			.doesNotContain("ceramic.proc.uploads");
 	}
 
 	private FailureAnalysis analyzeStartupFailure(Class<?> configuration) {
