@@ -207,7 +207,6 @@ final class Supervisor {
 		return backoffNanos;
 	}
 
-
 	private void launchWorker(PoolCounters.Start why) {
 		if (startCancelled()) {
 			return;
