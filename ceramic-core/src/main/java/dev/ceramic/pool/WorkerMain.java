@@ -104,6 +104,11 @@ public final class WorkerMain implements ProcMain {
 			if (kind == Protocol.GOODBYE) {
 				return;
 			}
+			if (kind == Protocol.WARM_UP) {
+				CodecWarmUp.run(table, codec);
+				chan.send(new byte[] { Protocol.WARM_UP });
+				continue;
+			}
 			if (kind != Protocol.CALL) {
 				throw new ProtocolException("The application sent a " + Protocol.kindName(kind) + " message");
 			}
