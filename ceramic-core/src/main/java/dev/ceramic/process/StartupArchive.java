@@ -82,6 +82,8 @@ public final class StartupArchive {
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
+	private final AtomicBoolean lookedUp = new AtomicBoolean();
+
 	private volatile @Nullable Path ready;
 
 	private StartupArchive(StartupCache cache, String name, ProcOptions options, String classpath, int javaVersion) {
@@ -133,6 +135,9 @@ public final class StartupArchive {
 	 * @return the options to add after the child's own
 	 */
 	public List<String> jvmArguments() {
+		if (!this.lookedUp.getAndSet(true)) {
+			takeExisting();
+		}
 		Path archive = this.ready;
 		List<String> arguments = new ArrayList<>();
 		if (archive == null) {
@@ -157,6 +162,28 @@ public final class StartupArchive {
 	}
 
 	/**
+	 * Take an archive that an earlier run left in the cache, for the very first child: it
+	 * was accepted by the JVM before it was published, and a matching checksum says it is
+	 * the same file. One the JVM still refuses (its header says another JDK or other
+	 * options) it ignores, and the check in {@link #prepare} stops handing it out.
+	 */
+	private void takeExisting() {
+		try {
+			Path entry = this.cache.store().find(this.name);
+			if (entry != null && intact(entry, fileName())) {
+				this.ready = entry.resolve(fileName());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// prepare() tries again, and says why.
+		}
+	}
+
+	private String fileName() {
+		return this.aotCache ? "classes.aot" : "classes.jsa";
+	}
+
+	/**
 	 * Whether children get the archive now.
 	 * @return whether it is ready
 	 */
@@ -173,9 +200,9 @@ public final class StartupArchive {
 	}
 
 	/**
-	 * Make the archive ready in the background, once for the life of this JVM: take the
-	 * one in the cache, or train a new one with the trainer, check it, and hand it to
-	 * children started from then on.
+	 * Make the archive ready in the background, once for the life of this JVM: check the
+	 * one in the cache, or train a new one with the trainer, have the JVM accept it, and
+	 * hand it to children started from then on.
 	 * @param trainer runs one child with the options it is given and lets it exit
 	 * normally, which is when the JVM writes the archive
 	 */
@@ -197,54 +224,59 @@ public final class StartupArchive {
 		catch (IOException ex) {
 			return; // refused with a warning already, or logged at debug
 		}
-		String file = this.aotCache ? "classes.aot" : "classes.jsa";
-		Path entry;
-		boolean trained = false;
+		String file = fileName();
+		Path taken = this.ready;
 		try {
-			entry = store.find(this.name);
+			if (taken != null) {
+				String refusal = probe(taken);
+				if (refusal != null) {
+					this.ready = null;
+					logger.info("{} workers start without the class-data archive {}: the JVM refuses it: {}",
+							this.options.name(), taken, refusal);
+				}
+				return;
+			}
+			Path entry = store.find(this.name);
 			if (entry != null && !intact(entry, file)) {
 				logger.info("A class-data archive in {} is damaged (its checksum does not match); making it again",
 						entry);
 				store.discard(this.name);
 				entry = null;
 			}
+			boolean trained = false;
 			if (entry == null) {
 				trained = true;
 				entry = store.create(this.name, (directory) -> train(trainer, directory, file));
 			}
+			else {
+				String refusal = probe(entry.resolve(file));
+				if (refusal != null) {
+					logger.info("{} workers start without the class-data archive {}: the JVM refuses it: {}",
+							this.options.name(), entry.resolve(file), refusal);
+					return;
+				}
+			}
+			if (!intact(entry, file)) {
+				throw new IOException("the archive " + entry.resolve(file) + " does not match its checksum");
+			}
+			this.ready = entry.resolve(file);
+			logger.info("{} workers map the class-data archive {} ({}, {} in {} ms)", this.options.name(), this.ready,
+					this.aotCache ? "AOT cache" : "dynamic CDS", trained ? "trained" : "checked",
+					Duration.ofNanos(System.nanoTime() - start).toMillis());
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.info("{} workers start without a class-data archive: {}", this.options.name(), ex.getMessage());
 			logger.debug("The archive could not be made", ex);
-			return;
-		}
-		Path archive = entry.resolve(file);
-		try {
-			if (!intact(entry, file)) {
-				throw new IOException("the archive " + archive + " does not match its checksum");
-			}
-			String refusal = probe(archive);
-			if (refusal != null) {
-				logger.info("{} workers start without the class-data archive {}: the JVM refuses it: {}",
-						this.options.name(), archive, refusal);
-				return;
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.info("{} workers start without the class-data archive {}: {}", this.options.name(), archive,
-					ex.getMessage());
-			return;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return;
 		}
-		this.ready = archive;
-		logger.info("{} workers map the class-data archive {} ({}, {} in {} ms)", this.options.name(), archive,
-				this.aotCache ? "AOT cache" : "dynamic CDS", trained ? "trained" : "checked",
-				Duration.ofNanos(System.nanoTime() - start).toMillis());
 	}
 
+	/**
+	 * Train an archive into an entry being filled, and check that the JVM accepts it
+	 * before it is published.
+	 */
 	private void train(Trainer trainer, Path directory, String file) throws IOException {
 		Path output = directory.resolve(file);
 		List<String> arguments = new ArrayList<>();
@@ -259,16 +291,19 @@ public final class StartupArchive {
 			arguments.add("-Xlog:cds+dynamic=off");
 		}
 		addPinnedGc(arguments);
-		boolean trained;
 		try {
-			trained = trainer.train(this.options.toBuilder().jvmArguments(arguments).build());
+			boolean trained = trainer.train(this.options.toBuilder().jvmArguments(arguments).build());
+			if (!trained || !Files.isRegularFile(output) || Files.size(output) == 0) {
+				throw new IOException("the training run did not write an archive");
+			}
+			String refusal = probe(output);
+			if (refusal != null) {
+				throw new IOException("the JVM refuses the archive it trained: " + refusal);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IOException("interrupted while training", ex);
-		}
-		if (!trained || !Files.isRegularFile(output) || Files.size(output) == 0) {
-			throw new IOException("the training run did not write an archive");
 		}
 		Files.writeString(directory.resolve(CHECKSUM_FILE), checksum(output));
 	}

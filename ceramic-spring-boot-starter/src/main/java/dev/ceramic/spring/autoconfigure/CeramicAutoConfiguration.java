@@ -61,7 +61,7 @@ public final class CeramicAutoConfiguration {
 			.forEach((name) -> logger
 				.warn("ceramic.pools.{} is configured, but no @OutOfProcess service uses pool '{}'", name, name));
 		Map<String, WorkerPool> pools = new LinkedHashMap<>();
-		LaunchMode launchMode = SpringBootLaunchModes.detect(loader);
+		LaunchMode launchMode = SpringBootLaunchModes.detect(loader, properties.getStartupCache());
 		if (!byPool.isEmpty()) {
 			logger.info("ceramic pools {} start workers from the {}", byPool.keySet(), launchMode.describe());
 		}
@@ -105,6 +105,7 @@ public final class CeramicAutoConfiguration {
 				.toSettings(name)
 				.serviceFactory(SpringServiceFactory.class)
 				.launchMode(launchMode)
+				.startupCache(properties.getStartupCache().isEnabled(), properties.getStartupCache().getDirectory())
 				.systemProperties(workerProperties)
 				.arguments(workerArguments)
 				.build();
