@@ -1,6 +1,7 @@
 package dev.ceramic.process;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,8 +149,9 @@ final class CacheStore {
 	private @Nullable Path findLocked(String name) throws IOException {
 		Path entry = this.base.resolve(name);
 		synchronized (this.held) {
-			if (this.held.containsKey(name)) {
-				touch(entry);
+			FileChannel holding = this.held.get(name);
+			if (holding != null) {
+				touch(holding);
 				return entry;
 			}
 			if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
@@ -159,8 +160,11 @@ final class CacheStore {
 			PrivateDirectory.check(entry, this.uid);
 			FileChannel channel;
 			try {
+				// Read and write: a shared lock needs the one, the last-use mark the
+				// other. This is the only descriptor of the file this JVM ever opens,
+				// since closing any other would drop the lock.
 				channel = FileChannel.open(entry.resolve(LOCK_FILE),
-						Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+						Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
 			}
 			catch (NoSuchFileException ex) {
 				return null; // being deleted by a cleaner that died
@@ -173,14 +177,19 @@ final class CacheStore {
 				throw ex;
 			}
 			this.held.put(name, channel);
-			touch(entry);
+			touch(channel);
 			return entry;
 		}
 	}
 
-	private static void touch(Path entry) {
+	/**
+	 * Mark the entry used now, by writing to its lock file through the channel that holds
+	 * it: setting the time by path would open the file anew, and closing that descriptor
+	 * would drop this JVM's lock.
+	 */
+	private static void touch(FileChannel lockChannel) {
 		try {
-			Files.setLastModifiedTime(entry.resolve(LOCK_FILE), FileTime.from(Instant.now()));
+			lockChannel.write(ByteBuffer.wrap(new byte[] { 1 }), 0);
 		}
 		catch (IOException ex) {
 			// Only pruning reads it: the entry may then go a little early.
@@ -215,7 +224,7 @@ final class CacheStore {
 			for (Path entry : entries) {
 				boolean tooMany = kept >= MAX_ENTRIES;
 				boolean tooOld = lastUsed(entry).isBefore(oldest);
-				if ((tooMany || tooOld) && LockedEntry.deleteIfAbandoned(entry, this.uid)) {
+				if ((tooMany || tooOld) && !heldHere(entry) && LockedEntry.deleteIfAbandoned(entry, this.uid)) {
 					pruned++;
 				}
 				else {
@@ -224,6 +233,16 @@ final class CacheStore {
 			}
 			return pruned;
 		});
+	}
+
+	/**
+	 * Whether this JVM holds the entry: then its lock file must not be opened again,
+	 * since closing that descriptor would drop the lock.
+	 */
+	private boolean heldHere(Path entry) {
+		synchronized (this.held) {
+			return this.held.containsKey(entry.getFileName().toString());
+		}
 	}
 
 	private static Instant lastUsed(Path entry) {
