@@ -163,6 +163,10 @@ public final class Benchmarks {
 		variants.add(new StartupBenchmark.Variant("ceramic child, defaults", ChildJava.procOptions().build()));
 		variants.add(new StartupBenchmark.Variant("ceramic child, `startupCache(false)`",
 				ChildJava.procOptions().startupCache(false).build()));
+		Path cache = Files.createTempDirectory("ceramic-bench-cache");
+		variants.add(StartupBenchmark.Variant.worker("plain pool worker ready, start-up cache off", false, cache));
+		variants.add(StartupBenchmark.Variant.worker("plain pool worker ready, start-up cache on (archive trained)",
+				true, cache));
 		if (experiments) {
 			variants.addAll(Experiments.startVariants());
 		}

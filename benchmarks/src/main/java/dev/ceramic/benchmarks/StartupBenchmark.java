@@ -13,9 +13,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import java.time.Duration;
+
 import dev.ceramic.channel.Chan;
+import dev.ceramic.pool.WorkerPool;
+import dev.ceramic.pool.WorkerPoolSettings;
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Child start-up: {@code Proc.start} until the child's first message has arrived, beside
@@ -29,8 +34,31 @@ final class StartupBenchmark {
 		this.runs = runs;
 	}
 
-	/** A way of starting a ceramic child. */
-	record Variant(String name, ProcOptions options) {
+	/**
+	 * A way of starting a ceramic child: a bare {@code Proc}, or, with pool settings, a
+	 * pool worker of {@link Adder} timed from {@code start()} until it is ready.
+	 */
+	record Variant(String name, ProcOptions options, @Nullable WorkerPoolSettings pool) {
+
+		Variant(String name, ProcOptions options) {
+			this(name, options, null);
+		}
+
+		/**
+		 * A pool worker with the start-up cache on or off, in a cache directory of the
+		 * benchmark's own.
+		 */
+		static Variant worker(String name, boolean cache, Path cacheDirectory) {
+			WorkerPoolSettings settings = WorkerPoolSettings.builder("bench-" + (cache ? "cached" : "uncached"))
+				.minWorkers(1)
+				.maxWorkers(1)
+				.startupTimeout(Duration.ofSeconds(60))
+				.javaHome(ChildJava.home())
+				.startupCache(cache, cacheDirectory)
+				.build();
+			return new Variant(name, settings.launch(), settings);
+		}
+
 	}
 
 	record Result(String name, Stats toFirstMessage, Stats peakRssKiB, Stats cpu) {
@@ -60,6 +88,7 @@ final class StartupBenchmark {
 				}
 				Thread.sleep(2000);
 			}
+			awaitArchives(variants);
 			for (int run = 0; run < this.runs; run++) {
 				for (int k = 0; k < kinds; k++) {
 					// Rotate the order each run, so that no kind always follows the same
@@ -94,8 +123,57 @@ final class StartupBenchmark {
 		}
 	}
 
+	/**
+	 * Start each pool variant whose cache is on until its workers map a class-data
+	 * archive, trained in the background after the first worker (at most a minute).
+	 */
+	private static void awaitArchives(List<Variant> variants) throws InterruptedException {
+		for (Variant variant : variants) {
+			WorkerPoolSettings settings = variant.pool();
+			if (settings == null || !settings.launch().startupCache()) {
+				continue;
+			}
+			long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+			while (System.nanoTime() < deadline) {
+				try (WorkerPool pool = WorkerPool.builder(settings).service(Adder.class, Adder.Impl.class).build()) {
+					pool.start();
+					pool.awaitReady(Duration.ofSeconds(60));
+					long pid = pool.snapshot(false).workers().get(0).pid();
+					if (mapsArchive(pid, settings.launch().startupCacheDirectory())) {
+						break;
+					}
+				}
+				Thread.sleep(1000);
+			}
+		}
+	}
+
+	private static boolean mapsArchive(long pid, @Nullable Path cache) {
+		try (Stream<String> maps = Files.lines(Path.of("/proc", Long.toString(pid), "maps"))) {
+			return maps.anyMatch((line) -> cache != null && line.contains(cache.toString()));
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
 	/** Time to the first message, and the child's peak RSS and CPU time then. */
 	private static void ceramic(Variant variant, long[] sample) {
+		WorkerPoolSettings settings = variant.pool();
+		if (settings != null) {
+			long start = System.nanoTime();
+			try (WorkerPool pool = WorkerPool.builder(settings).service(Adder.class, Adder.Impl.class).build()) {
+				pool.start();
+				if (!pool.awaitReady(Duration.ofSeconds(60))) {
+					throw new IllegalStateException("The worker of " + variant.name() + " did not get ready");
+				}
+				sample[0] = System.nanoTime() - start;
+				long pid = pool.snapshot(false).workers().get(0).pid();
+				sample[1] = peakRssKiB(pid);
+				sample[3] = ContextSwitches.cpuNanosOfProcess(pid);
+			}
+			return;
+		}
 		Chan chan = Chan.open();
 		long start = System.nanoTime();
 		try (Proc proc = Proc.start(FirstMessageEntry.class, chan, variant.options())) {

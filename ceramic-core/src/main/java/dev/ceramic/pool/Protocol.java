@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  * worker -> app   RESULT          u32 callId, value
  * worker -> app   ERROR           u32 callId, json RemoteError
  * app -> worker   GOODBYE
+ * app -> worker   WARM_UP         (a training worker only; no service method runs)
+ * worker -> app   WARM_UP         after a round trip of sample values of every
+ *                                 parameter and return type through the codec
  * </pre>
  *
  * Values are {@link JsonCodec} messages, typed on both sides by the method's generic
@@ -61,6 +64,8 @@ final class Protocol {
 
 	static final byte GOODBYE = 'G';
 
+	static final byte WARM_UP = 'X';
+
 	private static final int CALL_HEADER = 1 + 4 + 4 + 2;
 
 	/**
@@ -95,6 +100,7 @@ final class Protocol {
 			case RESULT -> "RESULT";
 			case ERROR -> "ERROR";
 			case GOODBYE -> "GOODBYE";
+			case WARM_UP -> "WARM_UP";
 			default -> "unknown kind " + (kind & 0xff);
 		};
 	}

@@ -16,6 +16,7 @@ import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
 import dev.ceramic.process.ProcStartException;
+import dev.ceramic.process.StartupArchive;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,8 +66,11 @@ final class WorkerLauncher {
 		Chan chan = Chan.open(new ChanOptions(Protocol.frameLimit(settings.maxFrameSize()), Protocol.MAX_DESCRIPTORS));
 		Proc proc;
 		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
+		ProcOptions options = procOptions(settings, errorDirectory);
+		StartupArchive archive = WorkerTraining.archive(options, settings, services);
 		try {
-			proc = Proc.start(WorkerMain.class, chan, procOptions(settings, errorDirectory));
+			proc = Proc.start(WorkerMain.class, chan,
+					(archive != null) ? options.toBuilder().jvmArguments(archive.jvmArguments()).build() : options);
 		}
 		catch (ProcStartException ex) {
 			throw new WorkerStartException(settings.name(), 0,
@@ -100,6 +104,11 @@ final class WorkerLauncher {
 			proc.close();
 			throw startFailure(settings.name(), proc, "could not make its services: " + describe(startupError), null);
 		}
+		if (archive != null) {
+			// Once a worker has started, so that the training does not slow the first.
+			archive.prepare(
+					(training) -> WorkerTraining.train(training, settings, services, table, codec, errorDirectory));
+		}
 		return new Worker(settings.name(), proc, chan, codec, receipt,
 				new CrashReport(settings.name(), proc, errorDirectory), recycleAfter(settings));
 	}
@@ -123,7 +132,7 @@ final class WorkerLauncher {
 			.build();
 	}
 
-	private static Protocol.Configuration configuration(WorkerPoolSettings settings, List<Protocol.Service> services,
+	static Protocol.Configuration configuration(WorkerPoolSettings settings, List<Protocol.Service> services,
 			CallReceipt receipt) {
 		return new Protocol.Configuration(Protocol.VERSION, settings.name(), services,
 				settings.serviceFactory().getName(), settings.maxNestingDepth(), receipt.file().toString(),

@@ -125,6 +125,11 @@ public final class WorkerMain implements ProcMain {
 		if (kind == Protocol.GOODBYE) {
 			return false;
 		}
+		if (kind == Protocol.WARM_UP) {
+			CodecWarmUp.run(table, codec);
+			chan.send(new byte[] { Protocol.WARM_UP });
+			return true;
+		}
 		if (kind != Protocol.CALL) {
 			throw new ProtocolException("The application sent a " + Protocol.kindName(kind) + " message");
 		}

@@ -495,6 +495,17 @@ public final class WorkerPoolSettings {
 			return this;
 		}
 
+		/**
+		 * Whether workers use the start-up cache (a class-data archive trained on a whole
+		 * worker, kept across restarts), and where it lives. Default: on, in
+		 * {@code <java.io.tmpdir>/ceramic-<uid>}.
+		 * @see ProcOptions.Builder#startupCacheDirectory(Path)
+		 */
+		public Builder startupCache(boolean enabled, @Nullable Path directory) {
+			this.launch.startupCache(enabled).startupCacheDirectory(directory);
+			return this;
+		}
+
 		/** How worker command lines are built. Default: the application's classpath. */
 		public Builder launchMode(@Nullable LaunchMode launchMode) {
 			this.launch.launchMode(launchMode);

@@ -35,6 +35,11 @@ final class ClasspathLaunchMode implements LaunchMode {
 	}
 
 	@Override
+	public String flatClasspath() {
+		return this.classpath;
+	}
+
+	@Override
 	public String describe() {
 		return "flat classpath";
 	}

@@ -2,6 +2,8 @@ package dev.ceramic.process;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How the command line of a child JVM is built, so that the child can find the same
  * classes as the parent however the parent was started: from a flat classpath (IDE, build
@@ -25,6 +27,17 @@ public interface LaunchMode {
 	 * @return the description
 	 */
 	String describe();
+
+	/**
+	 * Return the classpath the child's {@code -cp} gets when this mode runs the main
+	 * class straight from it, which is when class-data archives can apply; {@code null}
+	 * when a launcher of its own finds the classes.
+	 * @return the classpath, entries separated by the platform's path separator, or
+	 * {@code null}
+	 */
+	default @Nullable String flatClasspath() {
+		return null;
+	}
 
 	/**
 	 * Return the launch mode for a flat classpath.

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -119,7 +120,31 @@ final class LockedEntry implements AutoCloseable {
 		}
 	}
 
-	private static boolean deleteIfAbandoned(Path entry, int uid) {
+	/**
+	 * Run an action while holding the base directory's lock, so that no cleanup in this
+	 * or another process runs meanwhile.
+	 * @param <T> what the action returns
+	 * @param base the base directory
+	 * @param action the action
+	 * @return what the action returned
+	 * @throws IOException if the base cannot be locked, or the action failed
+	 */
+	static <T> T withBaseLock(Path base, BaseAction<T> action) throws IOException {
+		synchronized (baseLocks) {
+			try (FileChannel baseLock = openBaseLock(base); FileLock held = baseLock.lock()) {
+				return action.run();
+			}
+		}
+	}
+
+	/**
+	 * Delete an entry unless someone holds its lock, shared or exclusive. Called with the
+	 * base locked.
+	 * @param entry the entry
+	 * @param uid this user's uid
+	 * @return whether it was deleted
+	 */
+	static boolean deleteIfAbandoned(Path entry, int uid) {
 		try {
 			PrivateDirectory.check(entry, uid);
 		}
@@ -151,7 +176,7 @@ final class LockedEntry implements AutoCloseable {
 		}
 	}
 
-	private static @Nullable FileLock tryLock(FileChannel channel) throws IOException {
+	static @Nullable FileLock tryLock(FileChannel channel) throws IOException {
 		try {
 			return channel.tryLock();
 		}
@@ -164,6 +189,20 @@ final class LockedEntry implements AutoCloseable {
 		return FileChannel.open(base.resolve(BASE_LOCK_FILE),
 				Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
 				PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+	}
+
+	/**
+	 * Move the entry's directory to its final name in one step and let go of the lock,
+	 * without deleting anything: it is someone else's to hold from now on. Called with
+	 * the base locked ({@link #withBaseLock}), so that no cleanup sees it unlocked.
+	 * @param target the new name, in the same base directory
+	 * @throws IOException if it cannot be moved, for instance because the target exists;
+	 * the entry is then still this one's
+	 */
+	synchronized void moveTo(Path target) throws IOException {
+		Files.move(this.directory, target, StandardCopyOption.ATOMIC_MOVE);
+		this.closed = true;
+		this.lockChannel.close();
 	}
 
 	/** The entry's directory. */
@@ -187,10 +226,22 @@ final class LockedEntry implements AutoCloseable {
 	}
 
 	/**
+	 * What runs with the base directory locked.
+	 *
+	 * @param <T> what it returns
+	 */
+	@FunctionalInterface
+	interface BaseAction<T> {
+
+		T run() throws IOException;
+
+	}
+
+	/**
 	 * Delete a tree, without following links; the given lock file just before the
 	 * directory itself, so that the entry stays locked while its files go.
 	 */
-	private static void deleteRecursively(Path root, @Nullable Path lockFile) {
+	static void deleteRecursively(Path root, @Nullable Path lockFile) {
 		try (Stream<Path> paths = Files.walk(root)) {
 			paths.sorted(Comparator.reverseOrder())
 				.filter((path) -> !path.equals(root) && !path.equals(lockFile))

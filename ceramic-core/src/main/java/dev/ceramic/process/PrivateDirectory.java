@@ -24,6 +24,14 @@ final class PrivateDirectory {
 	}
 
 	/**
+	 * The attribute that makes a directory owner-only as it is created.
+	 * @return the attribute
+	 */
+	static java.nio.file.attribute.FileAttribute<Set<PosixFilePermission>> ownerOnly() {
+		return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+	}
+
+	/**
 	 * Create the directory owner-only, or check the one that exists.
 	 * @param directory the directory
 	 * @param uid this user's uid ({@link #currentUid(Path)})

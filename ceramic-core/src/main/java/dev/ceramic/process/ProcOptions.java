@@ -53,6 +53,8 @@ public final class ProcOptions {
 
 	private final boolean startupCache;
 
+	private final @Nullable Path startupCacheDirectory;
+
 	private final ResourceLimits limits;
 
 	private ProcOptions(Builder builder) {
@@ -70,6 +72,7 @@ public final class ProcOptions {
 		this.closeGrace = builder.closeGrace;
 		this.launchMode = (builder.launchMode != null) ? builder.launchMode : LaunchMode.currentClasspath();
 		this.startupCache = builder.startupCache;
+		this.startupCacheDirectory = builder.startupCacheDirectory;
 		this.limits = builder.limits;
 	}
 
@@ -120,6 +123,7 @@ public final class ProcOptions {
 		builder.closeGrace = this.closeGrace;
 		builder.launchMode = this.launchMode;
 		builder.startupCache = this.startupCache;
+		builder.startupCacheDirectory = this.startupCacheDirectory;
 		builder.limits = this.limits;
 		return builder;
 	}
@@ -181,6 +185,14 @@ public final class ProcOptions {
 		return this.startupCache;
 	}
 
+	/**
+	 * Return where the start-up cache lives.
+	 * @return the directory, or {@code null} for {@code <java.io.tmpdir>/ceramic-<uid>}
+	 */
+	public @Nullable Path startupCacheDirectory() {
+		return this.startupCacheDirectory;
+	}
+
 	public ResourceLimits limits() {
 		return this.limits;
 	}
@@ -215,6 +227,8 @@ public final class ProcOptions {
 		private @Nullable LaunchMode launchMode;
 
 		private boolean startupCache = true;
+
+		private @Nullable Path startupCacheDirectory;
 
 		private ResourceLimits limits = ResourceLimits.none();
 
@@ -391,6 +405,21 @@ public final class ProcOptions {
 		 */
 		public Builder startupCache(boolean startupCache) {
 			this.startupCache = startupCache;
+			return this;
+		}
+
+		/**
+		 * Set where the start-up cache lives: a directory of this user's alone, made
+		 * owner-only (mode 0700) when it does not exist, and refused with one warning
+		 * when group or others can write it or another user owns it. Defaults to
+		 * {@code <java.io.tmpdir>/ceramic-<uid>}. What outlives the application there
+		 * (class-data archives of whole workers, unpacked executable jars) is shared by
+		 * this user's applications and pruned when unused for two weeks.
+		 * @param directory the directory, or {@code null} for the default
+		 * @return this builder
+		 */
+		public Builder startupCacheDirectory(@Nullable Path directory) {
+			this.startupCacheDirectory = directory;
 			return this;
 		}
 

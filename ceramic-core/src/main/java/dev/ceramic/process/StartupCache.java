@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,7 +64,12 @@ final class StartupCache {
 
 	private static final Logger logger = LoggerFactory.getLogger(StartupCache.class);
 
-	private static final StartupCache shared = new StartupCache(null);
+	/** Names of the entries that outlive the application: archives and unpacked jars. */
+	static final List<String> PERSISTENT_PREFIXES = List.of(StartupArchive.ENTRY_PREFIX,
+			StartupCacheEntry.ENTRY_PREFIX);
+
+	/** One cache per base directory; the key {@code ""} is this user's temp one. */
+	private static final Map<String, StartupCache> caches = new HashMap<>();
 
 	/** The base directory, or {@code null} for this user's one in the temp directory. */
 	private final @Nullable Path base;
@@ -75,6 +81,12 @@ final class StartupCache {
 	private @Nullable LockedEntry entry;
 
 	private @Nullable IOException refused;
+
+	private @Nullable Path checkedBase;
+
+	private int uid;
+
+	private @Nullable CacheStore store;
 
 	private boolean libraryLookedUp;
 
@@ -104,7 +116,20 @@ final class StartupCache {
 	 * @return the options to add before the caller's own
 	 */
 	static List<String> jvmArguments(ProcOptions options) {
-		return shared.arguments(options);
+		return of(options.startupCacheDirectory()).arguments(options);
+	}
+
+	/**
+	 * The cache in a base directory, one per directory for the life of this JVM.
+	 * @param directory the base directory, or {@code null} for this user's one in the
+	 * temp directory
+	 * @return the cache
+	 */
+	static StartupCache of(@Nullable Path directory) {
+		String key = (directory != null) ? directory.toAbsolutePath().normalize().toString() : "";
+		synchronized (caches) {
+			return caches.computeIfAbsent(key, (k) -> new StartupCache(k.isEmpty() ? null : Path.of(k)));
+		}
 	}
 
 	/**
@@ -245,7 +270,7 @@ final class StartupCache {
 	}
 
 	/** Whether a JVM option of the caller's already decides about class data sharing. */
-	private static boolean choosesSharing(String argument) {
+	static boolean choosesSharing(String argument) {
 		return argument.startsWith("-Xshare") || argument.contains("SharedArchiveFile")
 				|| argument.contains("ArchiveClassesAtExit") || argument.contains("AutoCreateSharedArchive")
 				|| argument.contains("AOTCache") || argument.contains("AOTMode");
@@ -310,13 +335,14 @@ final class StartupCache {
 	}
 
 	/**
-	 * This parent's entry, created on first use. Called with the lock held.
+	 * The base directory, checked or made owner-only on first use. Called with the lock
+	 * held.
 	 * @throws IOException if there is none, now and for the rest of this cache's life
 	 */
-	private Path directory() throws IOException {
-		LockedEntry current = this.entry;
-		if (current != null) {
-			return current.directory();
+	private Path base() throws IOException {
+		Path checked = this.checkedBase;
+		if (checked != null) {
+			return checked;
 		}
 		IOException failure = this.refused;
 		if (failure != null) {
@@ -325,15 +351,72 @@ final class StartupCache {
 		try {
 			Path temp = Path.of(System.getProperty("java.io.tmpdir"));
 			int uid = PrivateDirectory.currentUid(temp);
-			Path base = (this.base != null) ? this.base : temp.resolve(BASE_PREFIX + uid);
+			Path base = (this.base != null) ? this.base.toAbsolutePath() : temp.resolve(BASE_PREFIX + uid);
+			Path parent = base.getParent();
+			if (this.base != null && parent != null) {
+				// A configured directory may be new, and so may the ones above it.
+				Files.createDirectories(parent);
+			}
 			PrivateDirectory.ensure(base, uid);
-			LockedEntry.deleteAbandoned(base, ENTRY_PREFIX, uid);
-			current = LockedEntry.create(base, ENTRY_PREFIX + ProcessHandle.current().pid() + "-");
+			this.uid = uid;
+			this.checkedBase = base;
+			return base;
 		}
 		catch (PrivateDirectory.NotPrivateException ex) {
 			logger.warn("Child JVMs start without the start-up cache: {}", ex.getMessage());
 			this.refused = ex;
 			throw ex;
+		}
+		catch (IOException | RuntimeException ex) {
+			IOException failed = (ex instanceof IOException io) ? io : new IOException(ex);
+			logger.debug("Child JVMs start without the start-up cache", ex);
+			this.refused = failed;
+			throw failed;
+		}
+	}
+
+	/**
+	 * The entries that outlive this application, whose stale ones are pruned on first
+	 * use.
+	 * @return the store
+	 * @throws IOException if the base directory is refused or cannot be made
+	 */
+	CacheStore store() throws IOException {
+		synchronized (this.lock) {
+			CacheStore current = this.store;
+			if (current != null) {
+				return current;
+			}
+			Path base = base();
+			current = CacheStore.in(base, this.uid);
+			this.store = current;
+			try {
+				int pruned = current.prune(PERSISTENT_PREFIXES, Instant.now());
+				if (pruned > 0) {
+					logger.debug("Deleted {} start-up cache entries unused for {} days, or beyond the {} kept, from {}",
+							pruned, CacheStore.MAX_AGE.toDays(), CacheStore.MAX_ENTRIES, base);
+				}
+			}
+			catch (IOException ex) {
+				logger.debug("Could not prune the start-up cache in {}", base, ex);
+			}
+			return current;
+		}
+	}
+
+	/**
+	 * This parent's entry, created on first use. Called with the lock held.
+	 * @throws IOException if there is none, now and for the rest of this cache's life
+	 */
+	private Path directory() throws IOException {
+		LockedEntry current = this.entry;
+		if (current != null) {
+			return current.directory();
+		}
+		Path base = base();
+		try {
+			LockedEntry.deleteAbandoned(base, ENTRY_PREFIX, this.uid);
+			current = LockedEntry.create(base, ENTRY_PREFIX + ProcessHandle.current().pid() + "-");
 		}
 		catch (IOException | RuntimeException ex) {
 			IOException failed = (ex instanceof IOException io) ? io : new IOException(ex);

@@ -55,7 +55,7 @@ public final class CeramicAutoConfiguration {
 		services.services()
 			.forEach((service) -> byPool.computeIfAbsent(service.pool(), (k) -> new ArrayList<>()).add(service));
 		Map<String, WorkerPool> pools = new LinkedHashMap<>();
-		LaunchMode launchMode = SpringBootLaunchModes.detect(loader);
+		LaunchMode launchMode = SpringBootLaunchModes.detect(loader, properties.getStartupCache());
 		if (!byPool.isEmpty()) {
 			logger.info("ceramic pools {} start workers from the {}", byPool.keySet(), launchMode.describe());
 		}
@@ -99,6 +99,7 @@ public final class CeramicAutoConfiguration {
 				.toSettings(name)
 				.serviceFactory(SpringServiceFactory.class)
 				.launchMode(launchMode)
+				.startupCache(properties.getStartupCache().isEnabled(), properties.getStartupCache().getDirectory())
 				.systemProperties(workerProperties)
 				.arguments(workerArguments)
 				.build();

@@ -1,8 +1,10 @@
 package dev.ceramic.spring.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -35,6 +37,12 @@ public class CeramicProperties implements Validator {
 	private boolean waitForWorkers = true;
 
 	/**
+	 * Start-up work that workers share across starts and application restarts.
+	 */
+	@NestedConfigurationProperty
+	private StartupCache startupCache = new StartupCache();
+
+	/**
 	 * Settings every pool inherits unless it sets its own.
 	 */
 	@NestedConfigurationProperty
@@ -61,6 +69,14 @@ public class CeramicProperties implements Validator {
 
 	public void setWaitForWorkers(boolean waitForWorkers) {
 		this.waitForWorkers = waitForWorkers;
+	}
+
+	public StartupCache getStartupCache() {
+		return this.startupCache;
+	}
+
+	public void setStartupCache(StartupCache startupCache) {
+		this.startupCache = startupCache;
 	}
 
 	public PoolProperties getDefaults() {
@@ -103,6 +119,44 @@ public class CeramicProperties implements Validator {
 		properties.pools.keySet()
 			.forEach((name) -> PoolValidator.validate("pools[" + name + "]", "ceramic.pools." + name, name,
 					properties.effective(name), errors));
+	}
+
+	/**
+	 * Start-up work that workers share: a class-data archive trained on a whole worker,
+	 * and an executable jar unpacked into plain jars, kept across application restarts.
+	 */
+	public static class StartupCache {
+
+		/**
+		 * Whether workers share start-up work through the cache. Off, every worker starts
+		 * from scratch, and workers of a java -jar application go through the jar's own
+		 * launcher.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Where the cache lives: a directory of this user's alone (made with mode 0700,
+		 * refused with a warning when group or others can write it). Defaults to
+		 * <java.io.tmpdir>/ceramic-<uid>.
+		 */
+		private @Nullable Path directory;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -28,7 +29,11 @@ import org.jspecify.annotations.Nullable;
  * <li>Extracted jar ({@code java -jar app/app.jar} after
  * {@code java -Djarmode=tools -jar app.jar extract}): the classpath is that one jar,
  * whose manifest's {@code Class-Path} names the libraries; the worker gets it too.</li>
- * <li>Executable jar ({@code java -jar app.jar}) or a jar exploded with its launcher
+ * <li>Executable jar ({@code java -jar app.jar}): unpacked once into the start-up cache
+ * (its {@code BOOT-INF/lib} jars as files, {@code BOOT-INF/classes} packed into one jar),
+ * and workers start from that flat classpath of jars. With the cache off, or a
+ * {@code loader.*} setting of the application's own, as the next item.</li>
+ * <li>Executable jar with the cache off, or a jar exploded with its launcher
  * ({@code extract --launcher}, then {@code java ...JarLauncher}): the application's
  * classes are nested in {@code BOOT-INF}, where no {@code -cp} reaches them, so the
  * worker is started through the archive's own {@code PropertiesLauncher} with
@@ -46,14 +51,22 @@ final class SpringBootLaunchModes {
 	private SpringBootLaunchModes() {
 	}
 
-	static LaunchMode detect(ClassLoader applicationClassLoader) {
+	static LaunchMode detect(ClassLoader applicationClassLoader, CeramicProperties.StartupCache cache) {
 		String classpath = absolute(System.getProperty("java.class.path", ""));
 		if (isLoadedByBootLoader(applicationClassLoader)) {
 			Path archive = bootArchive();
 			if (archive != null) {
+				Map<String, String> loaderProperties = forwardedLoaderProperties();
+				if (cache.isEnabled() && Files.isRegularFile(archive)
+						&& loaderProperties.keySet().equals(Set.of("loader.home"))) {
+					String unpacked = UnpackedBootJar.classpath(archive, cache.getDirectory());
+					if (unpacked != null) {
+						return new FlatBootJar(archive, unpacked);
+					}
+				}
 				String archiveClasspath = Arrays.asList(classpath.split(File.pathSeparator))
 					.contains(archive.toString()) ? classpath : archive.toString();
-				return new BootArchive(archive, archiveClasspath, forwardedLoaderProperties());
+				return new BootArchive(archive, archiveClasspath, loaderProperties);
 			}
 		}
 		if (!classpath.contains(File.pathSeparator) && classpath.endsWith(".jar")
@@ -172,6 +185,46 @@ final class SpringBootLaunchModes {
 	}
 
 	/**
+	 * {@code java -jar app.jar}, with workers started from the jar unpacked once into the
+	 * start-up cache ({@link UnpackedBootJar}): {@code java -cp <application.jar:lib/...>
+	 * <main>}, so that class loading skips the nested-jar launcher and a class-data
+	 * archive applies.
+	 */
+	static final class FlatBootJar implements LaunchMode {
+
+		private final Path archive;
+
+		private final String classpath;
+
+		private final LaunchMode flat;
+
+		FlatBootJar(Path archive, String classpath) {
+			this.archive = archive;
+			this.classpath = classpath;
+			this.flat = LaunchMode.classpath(classpath);
+		}
+
+		@Override
+		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
+				List<String> arguments) {
+			return this.flat.command(javaExecutable, jvmArguments, mainClass, arguments);
+		}
+
+		@Override
+		public String flatClasspath() {
+			return this.classpath;
+		}
+
+		@Override
+		public String describe() {
+			String first = this.classpath.split(File.pathSeparator, 2)[0];
+			Path directory = Path.of(first).getParent();
+			return "executable jar " + this.archive + ", unpacked to a flat classpath in " + directory;
+		}
+
+	}
+
+	/**
 	 * An extracted jar: {@code java -cp app.jar <main>}, the libraries coming from the
 	 * jar's {@code Class-Path}.
 	 */
@@ -190,6 +243,11 @@ final class SpringBootLaunchModes {
 		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
 				List<String> arguments) {
 			return this.classpath.command(javaExecutable, jvmArguments, mainClass, arguments);
+		}
+
+		@Override
+		public String flatClasspath() {
+			return this.jar;
 		}
 
 		@Override
