@@ -64,6 +64,9 @@ final class Worker {
 
 	private volatile boolean busy;
 
+	/** The shutdown-grace that ran out while this worker's call ran, once it has. */
+	private volatile @Nullable Duration shutdownGraceRanOut;
+
 	Worker(String poolName, Proc proc, Chan chan, JsonCodec codec, CallReceipt receipt, CrashReport crashReport,
 			long recycleAfter) {
 		this.poolName = poolName;
@@ -111,6 +114,7 @@ final class Worker {
 				if (Thread.currentThread().isInterrupted()) {
 					throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
 				}
+				throwIfShutdownEndedIt(entry, timeout);
 				if (ex.reason() != ChannelClosedException.Reason.PEER_GONE
 						&& ex.reason() != ChannelClosedException.Reason.PEER_CLOSED) {
 					throw ex;
@@ -168,6 +172,7 @@ final class Worker {
 				// blocked on: the channel then looks closed, but the worker did not die.
 				throw timedOut(entry, "was interrupted after " + elapsed(start), timeout);
 			}
+			throwIfShutdownEndedIt(entry, timeout);
 			if (ex.reason() == ChannelClosedException.Reason.BROKEN) {
 				// The worker broke the channel's protocol (a second message before its
 				// first was taken, say) and may well be alive.
@@ -183,6 +188,21 @@ final class Worker {
 			// A malformed or oversized frame: the channel is broken.
 			this.proc.kill();
 			throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+		}
+	}
+
+	/**
+	 * A call that the pool's shutdown ended ran out of time: the caller gets a
+	 * {@link CallTimeoutException}, not a crash the worker never had.
+	 */
+	private void throwIfShutdownEndedIt(MethodTable.Entry entry, Duration timeout) {
+		Duration grace = this.shutdownGraceRanOut;
+		if (grace != null) {
+			String message = "Call to " + entry.describe() + " in worker pid " + pid() + " of pool '" + this.poolName
+					+ "' was still running when the pool's shutdown-grace of " + Durations.format(grace)
+					+ " ran out; the worker was killed";
+			this.lastError = message;
+			throw new CallTimeoutException(this.poolName, pid(), message, timeout);
 		}
 	}
 
@@ -219,6 +239,16 @@ final class Worker {
 			// It is gone or stuck; close() below kills it after the grace period.
 		}
 		this.proc.close();
+	}
+
+	/**
+	 * End the call in flight because the pool's shutdown-grace ran out: kill the worker,
+	 * and let its caller learn that the call ran out of time.
+	 * @param grace the shutdown-grace
+	 */
+	void endCallAtShutdown(Duration grace) {
+		this.shutdownGraceRanOut = grace;
+		kill();
 	}
 
 	/** Kill the worker at once and wait until it is gone. */

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * up.</li>
  * <li>{@link #beginShutdown()} stops starting workers; calls go on being served by the
  * workers there are, and those still in flight after {@code shutdown-grace} end with a
- * {@link WorkerCrashedException} as their workers are killed. {@link #close()}, which
+ * {@link CallTimeoutException} as their workers are killed. {@link #close()}, which
  * begins the shutdown if nothing did, stops taking calls, lets calls in flight finish
  * within that same grace, says goodbye to the workers and kills stragglers. No worker
  * outlives the pool.</li>
@@ -232,10 +232,10 @@ public final class WorkerPool implements AutoCloseable {
 	 * worker starts (none replaces one that dies or times out, none is added for waiting
 	 * calls), calls go on being served by the workers there are, and a call still in
 	 * flight when {@code shutdown-grace} has passed from now ends with a
-	 * {@link WorkerCrashedException}, its worker killed, so that every caller has an
-	 * answer by then. {@link #close()} later waits for calls in flight until that same
-	 * deadline. The starter calls this as the application context begins to close, before
-	 * the web server drains its requests. Calling it again does nothing.
+	 * {@link CallTimeoutException}, its worker killed, so that every caller has an answer
+	 * by then. {@link #close()} later waits for calls in flight until that same deadline.
+	 * The starter calls this as the application context begins to close, before the web
+	 * server drains its requests. Calling it again does nothing.
 	 */
 	public void beginShutdown() {
 		long grace;
@@ -273,7 +273,7 @@ public final class WorkerPool implements AutoCloseable {
 
 	/**
 	 * Kill the workers still busy at the shutdown deadline, so that their callers get an
-	 * answer; each caller then counts its crash. On the timer.
+	 * answer: a timeout. On the timer.
 	 */
 	private void endCallsInFlight() {
 		List<Worker> busy = new ArrayList<>();
@@ -292,7 +292,7 @@ public final class WorkerPool implements AutoCloseable {
 			logger.warn(
 					"Pool '{}' kills worker pid {}: its call was still running when the shutdown-grace of {} ran out",
 					name(), worker.pid(), Durations.format(this.settings.shutdownGrace()));
-			worker.kill();
+			worker.endCallAtShutdown(this.settings.shutdownGrace());
 		}
 	}
 
@@ -334,14 +334,14 @@ public final class WorkerPool implements AutoCloseable {
 		this.timer.shutdownNow();
 		List<Thread> stopping = new ArrayList<>();
 		for (Worker worker : all) {
-			Thread thread = new Thread(worker.isBusy() ? worker::kill : worker::retire,
+			Duration grace = this.settings.shutdownGrace();
+			Thread thread = new Thread(worker.isBusy() ? () -> worker.endCallAtShutdown(grace) : worker::retire,
 					"ceramic-" + name() + "-stop-" + worker.pid());
 			thread.start();
 			stopping.add(thread);
 		}
-		// Interrupted, a worker still starting is killed; one that came up sees STOPPING
-		// and
-		// is killed too.
+		// Interrupted, a worker still starting is killed; one that came up sees
+		// STOPPING and is killed too.
 		for (Runnable pending : this.launcher.shutdownNow()) {
 			// A stop that never began must still happen; a launch gives up at once.
 			pending.run();

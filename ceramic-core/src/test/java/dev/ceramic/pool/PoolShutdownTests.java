@@ -88,10 +88,10 @@ class PoolShutdownTests {
 		assertThat(workerProcesses("shutdown-straggler")).isEmpty();
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(straggler::get)
 			.havingCause()
-			.isInstanceOfSatisfying(WorkerCrashedException.class, (ex) -> {
+			.isInstanceOfSatisfying(CallTimeoutException.class, (ex) -> {
 				assertThat(ex.poolName()).isEqualTo("shutdown-straggler");
 				assertThat(ex.workerPid()).hasValue(pid);
-				assertThat(ex.signal()).isEqualTo("SIGKILL");
+				assertThat(ex.getMessage()).contains("shutdown-grace of 1s ran out");
 			});
 	}
 
@@ -116,8 +116,10 @@ class PoolShutdownTests {
 			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> hung.get(PATIENCE.toSeconds(), SECONDS))
 				.havingCause()
-				.isInstanceOfSatisfying(WorkerCrashedException.class,
-						(ex) -> assertThat(ex.poolName()).isEqualTo("shutdown-begun"));
+				.isInstanceOfSatisfying(CallTimeoutException.class, (ex) -> {
+					assertThat(ex.poolName()).isEqualTo("shutdown-begun");
+					assertThat(ex.getMessage()).contains("shutdown-grace of 1s ran out");
+				});
 			await("both workers are gone").until(() -> pool.snapshot(false).workers().isEmpty());
 			assertThat(isAlive(other)).isFalse();
 			assertThat(pool.snapshot(false).startingWorkers()).isZero();
