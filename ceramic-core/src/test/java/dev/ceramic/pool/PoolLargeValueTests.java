@@ -103,7 +103,8 @@ class PoolLargeValueTests {
 			// The worker closes the result's file once its send returns, which it learns
 			// from an acknowledgement that may come a few milliseconds after the reply.
 			await("the worker holds no shared value").until(() -> sharedValues(Long.toString(pid)).isEmpty());
-			assertThat(descriptorCount("self")).isEqualTo(descriptors);
+			// Not more than before: other tests' pools may still be closing theirs.
+			assertThat(descriptorCount("self")).isLessThanOrEqualTo(descriptors);
 		}
 	}
 
@@ -120,7 +121,8 @@ class PoolLargeValueTests {
 			assertThat(second).isNotEqualTo(first);
 			assertThat(service.echo(bytes)).isEqualTo(bytes);
 			assertThat(sharedValues("self")).isEmpty();
-			assertThat(descriptorCount("self")).isEqualTo(descriptors);
+			// Not more than before: other tests' pools may still be closing theirs.
+			assertThat(descriptorCount("self")).isLessThanOrEqualTo(descriptors);
 		}
 	}
 

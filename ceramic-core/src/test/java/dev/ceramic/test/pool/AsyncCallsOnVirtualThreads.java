@@ -69,7 +69,7 @@ public final class AsyncCallsOnVirtualThreads {
 	private static boolean isReceiving(Thread thread) {
 		return Arrays.stream(thread.getStackTrace())
 			.anyMatch((frame) -> frame.getClassName().equals("dev.ceramic.channel.Chan")
-					&& frame.getMethodName().equals("recv"));
+					&& frame.getMethodName().startsWith("recv"));
 	}
 
 	private static void report(String key, Object value) {
