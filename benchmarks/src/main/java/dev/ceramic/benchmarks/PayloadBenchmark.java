@@ -1,17 +1,8 @@
 package dev.ceramic.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.rmi.registry.LocateRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.pool.WorkerPool;
 import dev.ceramic.pool.WorkerPoolSettings;
@@ -67,7 +58,8 @@ final class PayloadBenchmark {
 			.javaHome(ChildJava.home())
 			.build();
 		try (WorkerPool pool = WorkerPool.builder(settings).service(Payloads.class, Payloads.Impl.class).build();
-				RmiEchoChild rmi = RmiEchoChild.start()) {
+				RmiChild<RmiEchoServer.RemoteEcho> rmi = RmiChild.start(RmiEchoServer.RemoteEcho.class,
+						RmiEchoServer.class, RmiEchoServer.NAME, "-Xmx1g")) {
 			pool.start();
 			if (!pool.awaitReady(Duration.ofSeconds(60))) {
 				throw new IllegalStateException("Pool did not become ready: " + pool.snapshot());
@@ -89,7 +81,7 @@ final class PayloadBenchmark {
 					}));
 					if (size <= RMI_MAX) {
 						names.add("Java RMI to a child JVM");
-						peers.add(rmi::echo);
+						peers.add(rmi.stub()::echo);
 					}
 					rows.addAll(measure(size, names, peers));
 				}
@@ -196,58 +188,6 @@ final class PayloadBenchmark {
 
 	private static String describe(int size) {
 		return (size >= MIB) ? (size / MIB) + " MiB" : (size / KIB) + " KiB";
-	}
-
-	/** A child JVM running {@link RmiEchoServer}, and the stub to call it. */
-	static final class RmiEchoChild implements AutoCloseable {
-
-		private final Process process;
-
-		private final RmiEchoServer.RemoteEcho stub;
-
-		private RmiEchoChild(Process process, RmiEchoServer.RemoteEcho stub) {
-			this.process = process;
-			this.stub = stub;
-		}
-
-		static RmiEchoChild start() throws Exception {
-			int port;
-			try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-				port = free.getLocalPort();
-			}
-			List<String> command = List.of(ChildJava.executable().toString(), "-Xmx1g",
-					"-Djava.rmi.server.hostname=127.0.0.1", "-cp", System.getProperty("java.class.path"),
-					RmiEchoServer.class.getName(), Integer.toString(port));
-			Process process = new ProcessBuilder(command).redirectError(Redirect.INHERIT).start();
-			try {
-				BufferedReader out = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
-				String line = out.readLine();
-				if (!"ready".equals(line)) {
-					throw new IOException("The RMI child printed " + line);
-				}
-				RmiEchoServer.RemoteEcho stub = (RmiEchoServer.RemoteEcho) LocateRegistry.getRegistry("127.0.0.1", port)
-					.lookup(RmiEchoServer.NAME);
-				return new RmiEchoChild(process, stub);
-			}
-			catch (Exception ex) {
-				process.destroyForcibly();
-				throw ex;
-			}
-		}
-
-		byte[] echo(byte[] bytes) throws Exception {
-			return this.stub.echo(bytes);
-		}
-
-		@Override
-		public void close() throws Exception {
-			this.process.getOutputStream().close();
-			if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-
 	}
 
 }

@@ -1,13 +1,5 @@
 package dev.ceramic.benchmarks;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.rmi.registry.LocateRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +127,8 @@ final class PoolBenchmark {
 						RoundTripBenchmark.ChanPeer.Mode.UNTIMED);
 				RoundTripBenchmark.ChanPeer requestChan = RoundTripBenchmark.ChanPeer.start("Chan request",
 						ChanOptions.defaults(), RoundTripBenchmark.ChanPeer.Mode.REQUEST);
-				RmiChild rmi = RmiChild.start()) {
+				RmiChild<RmiAdderServer.RemoteAdder> rmi = RmiChild.start(RmiAdderServer.RemoteAdder.class,
+						RmiAdderServer.class, RmiAdderServer.NAME)) {
 			started(pool);
 			Adder proxied = pool.proxy(Adder.class);
 			String[] names = { "in-process call", "proxied call, 1-worker pool", "raw `Chan` round trip, 4 B",
@@ -146,7 +139,7 @@ final class PoolBenchmark {
 				sink = result;
 				check(result, i);
 			}, (i) -> check(proxied.add(i, 1), i), (i) -> chan.roundTrip(message),
-					(i) -> requestChan.roundTrip(message), (i) -> check(rmi.add(i, 1), i) };
+					(i) -> requestChan.roundTrip(message), (i) -> check(rmi.stub().add(i, 1), i) };
 			long[][] samples = new long[calls.length][this.iterations];
 			interleave(calls, new long[calls.length][BLOCK], this.warmup, true);
 			interleave(calls, samples, this.iterations, false);
@@ -535,59 +528,6 @@ final class PoolBenchmark {
 
 	private static String range(Stats stats) {
 		return Stats.millis(stats.min()) + "–" + Stats.millis(stats.max());
-	}
-
-	/** A child JVM running {@link RmiAdderServer}, and the stub to call it. */
-	static final class RmiChild implements AutoCloseable {
-
-		private final Process process;
-
-		private final RmiAdderServer.RemoteAdder stub;
-
-		private RmiChild(Process process, RmiAdderServer.RemoteAdder stub) {
-			this.process = process;
-			this.stub = stub;
-		}
-
-		static RmiChild start() throws Exception {
-			int port;
-			try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-				port = free.getLocalPort();
-			}
-			List<String> command = List.of(ChildJava.executable().toString(), "-Djava.rmi.server.hostname=127.0.0.1",
-					"-cp", System.getProperty("java.class.path"), RmiAdderServer.class.getName(),
-					Integer.toString(port));
-			Process process = new ProcessBuilder(command).redirectError(Redirect.INHERIT).start();
-			try {
-				BufferedReader out = new BufferedReader(
-						new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
-				String line = out.readLine();
-				if (!"ready".equals(line)) {
-					throw new IOException("The RMI child printed " + line);
-				}
-				RmiAdderServer.RemoteAdder stub = (RmiAdderServer.RemoteAdder) LocateRegistry
-					.getRegistry("127.0.0.1", port)
-					.lookup(RmiAdderServer.NAME);
-				return new RmiChild(process, stub);
-			}
-			catch (Exception ex) {
-				process.destroyForcibly();
-				throw ex;
-			}
-		}
-
-		int add(int a, int b) throws Exception {
-			return this.stub.add(a, b);
-		}
-
-		@Override
-		public void close() throws Exception {
-			this.process.getOutputStream().close();
-			if (!this.process.waitFor(5, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-		}
-
 	}
 
 }
