@@ -61,7 +61,7 @@ final class SpringBootLaunchModes {
 						&& loaderProperties.keySet().equals(Set.of("loader.home"))) {
 					String unpacked = UnpackedBootJar.classpath(archive, cache.getDirectory());
 					if (unpacked != null) {
-						return new FlatBootJar(archive, unpacked);
+						return flatBootJar(archive, unpacked);
 					}
 				}
 				String archiveClasspath = Arrays.asList(classpath.split(File.pathSeparator))
@@ -71,7 +71,7 @@ final class SpringBootLaunchModes {
 		}
 		if (!classpath.contains(File.pathSeparator) && classpath.endsWith(".jar")
 				&& hasClassPathManifestAttribute(Path.of(classpath))) {
-			return new ExtractedJar(classpath);
+			return extractedJar(classpath);
 		}
 		return LaunchMode.classpath(classpath);
 	}
@@ -189,25 +189,45 @@ final class SpringBootLaunchModes {
 	 * start-up cache ({@link UnpackedBootJar}): {@code java -cp <application.jar:lib/...>
 	 * <main>}, so that class loading skips the nested-jar launcher and a class-data
 	 * archive applies.
+	 * @param archive the executable jar
+	 * @param classpath the jar unpacked
+	 * @return the launch mode
 	 */
-	static final class FlatBootJar implements LaunchMode {
+	static LaunchMode flatBootJar(Path archive, String classpath) {
+		Path directory = Path.of(classpath.split(File.pathSeparator, 2)[0]).getParent();
+		return new DescribedClasspath(classpath,
+				"executable jar " + archive + ", unpacked to a flat classpath in " + directory);
+	}
 
-		private final Path archive;
+	/**
+	 * An extracted jar: {@code java -cp app.jar <main>}, the libraries coming from the
+	 * jar's {@code Class-Path}.
+	 * @param jar the extracted application jar
+	 * @return the launch mode
+	 */
+	static LaunchMode extractedJar(String jar) {
+		return new DescribedClasspath(jar, "extracted jar " + jar + " (libraries from its manifest's Class-Path)");
+	}
+
+	/** A plain classpath of jars that says where it came from. */
+	private static final class DescribedClasspath implements LaunchMode {
 
 		private final String classpath;
 
-		private final LaunchMode flat;
+		private final String description;
 
-		FlatBootJar(Path archive, String classpath) {
-			this.archive = archive;
+		private final LaunchMode launch;
+
+		DescribedClasspath(String classpath, String description) {
 			this.classpath = classpath;
-			this.flat = LaunchMode.classpath(classpath);
+			this.description = description;
+			this.launch = LaunchMode.classpath(classpath);
 		}
 
 		@Override
 		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
 				List<String> arguments) {
-			return this.flat.command(javaExecutable, jvmArguments, mainClass, arguments);
+			return this.launch.command(javaExecutable, jvmArguments, mainClass, arguments);
 		}
 
 		@Override
@@ -217,42 +237,7 @@ final class SpringBootLaunchModes {
 
 		@Override
 		public String describe() {
-			String first = this.classpath.split(File.pathSeparator, 2)[0];
-			Path directory = Path.of(first).getParent();
-			return "executable jar " + this.archive + ", unpacked to a flat classpath in " + directory;
-		}
-
-	}
-
-	/**
-	 * An extracted jar: {@code java -cp app.jar <main>}, the libraries coming from the
-	 * jar's {@code Class-Path}.
-	 */
-	static final class ExtractedJar implements LaunchMode {
-
-		private final String jar;
-
-		private final LaunchMode classpath;
-
-		ExtractedJar(String jar) {
-			this.jar = jar;
-			this.classpath = LaunchMode.classpath(jar);
-		}
-
-		@Override
-		public List<String> command(String javaExecutable, List<String> jvmArguments, String mainClass,
-				List<String> arguments) {
-			return this.classpath.command(javaExecutable, jvmArguments, mainClass, arguments);
-		}
-
-		@Override
-		public String flatClasspath() {
-			return this.jar;
-		}
-
-		@Override
-		public String describe() {
-			return "extracted jar " + this.jar + " (libraries from its manifest's Class-Path)";
+			return this.description;
 		}
 
 	}

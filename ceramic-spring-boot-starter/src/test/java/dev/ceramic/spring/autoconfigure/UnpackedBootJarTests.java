@@ -112,7 +112,7 @@ class UnpackedBootJarTests {
 		entries.put("BOOT-INF/classes/com/example/Main.class", MAIN_CLASS);
 		Path app = write("app.jar", entries);
 		String classpath = UnpackedBootJar.classpath(app, this.temp.resolve("cache"));
-		LaunchMode mode = new SpringBootLaunchModes.FlatBootJar(app, classpath);
+		LaunchMode mode = SpringBootLaunchModes.flatBootJar(app, classpath);
 
 		List<String> command = mode.command("/usr/bin/java", List.of("-Xmx64m"), "com.example.Worker", List.of("--x"));
 
