@@ -4,7 +4,6 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -37,13 +36,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * The file is an unlinked file in {@code /dev/shm} (tmpfs; {@code java.io.tmpdir} where
- * there is none), opened read-write, owner-only, and unlinked at once, so that only the
- * descriptors name it and it vanishes with the last one. {@code memfd_create} would need
- * native access, which ceramic's core does without. The receiver cannot be raced by a
- * sender that changes the bytes after sending: it copies each value into memory of its
- * own as it decodes it (a {@code byte[]} has to live on the heap anyway), and its mapping
- * is gone before the value is handed out. A sender that shrinks the file under the copy
- * fails only that decode.
+ * there is none), opened read-write by the sender, made read-only and opened again for
+ * the receiver, and unlinked at once, so that only the descriptors name it and it
+ * vanishes with the last one. {@code memfd_create} would need native access, which
+ * ceramic's core does without. The first page of a file is kept for a
+ * {@link SharedRegions region}'s header; values start after it. The receiver cannot be
+ * raced by a sender that changes the bytes after sending: it copies each value into
+ * memory of its own as it decodes it (a {@code byte[]} has to live on the heap anyway). A
+ * sender that shrinks the file under the copy fails only that decode.
+ *
+ * <p>
+ * Where the channel's ends keep {@link SharedRegions}, values go into the sender's region
+ * and are copied out of the receiver's standing mapping of it; otherwise, and for a
+ * message too large to keep a region for, into a file of the message's own.
  */
 public final class OutOfBand implements AutoCloseable {
 
@@ -62,7 +67,8 @@ public final class OutOfBand implements AutoCloseable {
 	/** The flag of an attachment's first word that makes it a reference. */
 	static final int REFERENCE_FLAG = 0x80000000;
 
-	private static final long ALIGNMENT = 4096;
+	/** Values start on a page of their own, and the first page is a region's header. */
+	static final long ALIGNMENT = 4096;
 
 	/**
 	 * The most one write hands the JDK, which copies it through a direct buffer it keeps
@@ -78,29 +84,33 @@ public final class OutOfBand implements AutoCloseable {
 
 	private final String maxValueSizeName;
 
-	// Sending: the values, and where each goes in the file.
+	// Sending: the values, and where each goes in the file. They are kept until the
+	// message is over, as a call may go to another worker, and so to another region.
 	private final List<byte[]> values = new ArrayList<>();
 
 	private final List<Long> offsets = new ArrayList<>();
 
-	private long size;
+	private long size = ALIGNMENT;
 
-	private @Nullable RandomAccessFile file;
+	private @Nullable SharedFile file;
 
 	private FileDescriptor[] descriptors;
 
-	// Receiving: a stream per descriptor once it is read.
+	// Receiving: a stream per descriptor once it is read, and the receiver's regions.
 	private final @Nullable FileInputStream @Nullable [] streams;
+
+	private final @Nullable SharedRegions regions;
 
 	private boolean closed;
 
 	private OutOfBand(long threshold, long maxValueSize, String maxValueSizeName, FileDescriptor[] descriptors,
-			boolean receiving) {
+			boolean receiving, @Nullable SharedRegions regions) {
 		this.threshold = threshold;
 		this.maxValueSize = maxValueSize;
 		this.maxValueSizeName = maxValueSizeName;
 		this.descriptors = descriptors;
 		this.streams = receiving ? new FileInputStream[descriptors.length] : null;
+		this.regions = regions;
 	}
 
 	/**
@@ -115,7 +125,7 @@ public final class OutOfBand implements AutoCloseable {
 		if (threshold < 1) {
 			throw new IllegalArgumentException("The threshold must be at least 1 byte, but was " + threshold);
 		}
-		return new OutOfBand(threshold, Math.min(maxValueSize, ARRAY_LIMIT), maxValueSizeName, NO_FDS, false);
+		return new OutOfBand(threshold, Math.min(maxValueSize, ARRAY_LIMIT), maxValueSizeName, NO_FDS, false, null);
 	}
 
 	/**
@@ -125,7 +135,23 @@ public final class OutOfBand implements AutoCloseable {
 	 * @return the list, which the receiver closes once the message is decoded
 	 */
 	public static OutOfBand receiving(FileDescriptor[] descriptors, long maxValueSize) {
-		return new OutOfBand(Long.MAX_VALUE, Math.min(maxValueSize, ARRAY_LIMIT), "", descriptors.clone(), true);
+		return receiving(descriptors, maxValueSize, null);
+	}
+
+	/**
+	 * Take the descriptors that arrived with a message, to decode its values from, with
+	 * the receiving end's regions, which map the sender's region once for all its
+	 * messages.
+	 * @param descriptors the descriptors, which this list now owns and closes
+	 * @param maxValueSize the largest value to accept
+	 * @param regions the receiving end's regions, or {@code null} to read each value from
+	 * its descriptor alone
+	 * @return the list, which the receiver closes once the message is decoded
+	 */
+	public static OutOfBand receiving(FileDescriptor[] descriptors, long maxValueSize,
+			@Nullable SharedRegions regions) {
+		return new OutOfBand(Long.MAX_VALUE, Math.min(maxValueSize, ARRAY_LIMIT), "", descriptors.clone(), true,
+				regions);
 	}
 
 	/** Whether a binary value of this length goes out of band. */
@@ -142,7 +168,7 @@ public final class OutOfBand implements AutoCloseable {
 			throw new ValueTooLargeException("A binary value of " + value.length + " bytes is over "
 					+ this.maxValueSizeName + " (" + this.maxValueSize + " bytes); raise that setting, or send less");
 		}
-		if (this.file != null) {
+		if (this.file != null || this.descriptors.length > 0) {
 			throw new IllegalStateException("The out-of-band values were already written");
 		}
 		long offset = (this.size + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
@@ -154,9 +180,9 @@ public final class OutOfBand implements AutoCloseable {
 
 	/**
 	 * Return the descriptors to send with the message: none when no value went out of
-	 * band, else the shared-memory file, written on the first call.
+	 * band, else a shared-memory file of the message's own, written on the first call.
 	 * @return the descriptors, which stay this list's to close
-	 * @throws UncheckedIOException if the file cannot be made or written
+	 * @throws SharedMemoryException if the file cannot be made or written
 	 */
 	public FileDescriptor[] descriptors() {
 		if (this.streams == null && this.file == null && !this.values.isEmpty()) {
@@ -165,38 +191,59 @@ public final class OutOfBand implements AutoCloseable {
 		return this.descriptors;
 	}
 
+	/**
+	 * Return the descriptors to send with the message over a channel whose sending end
+	 * keeps {@code regions}: none when no value went out of band, else the region, with
+	 * the values written into it now, or a file of the message's own where the region
+	 * cannot take them. Call it again for each send, as another send may have written the
+	 * region since.
+	 * @param regions the sending end's regions
+	 * @return the descriptors, which stay this list's or the regions' to close
+	 * @throws SharedMemoryException if no shared memory could take the values
+	 */
+	public FileDescriptor[] descriptors(SharedRegions regions) {
+		if (this.streams != null || this.values.isEmpty()) {
+			return this.descriptors;
+		}
+		if (this.file == null) {
+			FileDescriptor region = regions.write(this.values, this.offsets, this.size);
+			if (region != null) {
+				return new FileDescriptor[] { region };
+			}
+		}
+		return descriptors();
+	}
+
 	/** Whether nothing travels out of band. */
 	public boolean isEmpty() {
 		return this.descriptors.length == 0 && this.values.isEmpty();
 	}
 
 	private void write() {
-		RandomAccessFile created;
+		SharedFile created;
 		try {
-			created = SharedFiles.create();
+			created = SharedFile.create("value");
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not make a shared-memory file for " + this.size
-					+ " bytes of values in " + SharedFiles.DIRECTORY + ": " + ex.getMessage(), ex);
+			throw new SharedMemoryException("Could not make a shared-memory file for " + this.size
+					+ " bytes of values in " + SharedFile.DIRECTORY + ": " + ex.getMessage() + "; nothing was sent",
+					ex);
 		}
 		this.file = created;
 		try {
-			created.setLength(this.size);
-			FileChannel channel = created.getChannel();
+			FileChannel channel = created.channel();
 			for (int i = 0; i < this.values.size(); i++) {
 				write(channel, this.values.get(i), this.offsets.get(i));
 			}
-			this.descriptors = new FileDescriptor[] { created.getFD() };
+			this.descriptors = new FileDescriptor[] { created.readOnly() };
 		}
 		catch (IOException ex) {
 			// ENOSPC when tmpfs is full, for one.
 			close();
-			throw new UncheckedIOException("Could not write " + this.size + " bytes of values to shared memory in "
-					+ SharedFiles.DIRECTORY + ": " + ex.getMessage(), ex);
-		}
-		finally {
-			// The file holds them now: the arrays need not live as long as the message.
-			this.values.clear();
+			throw new SharedMemoryException("Could not write " + this.size + " bytes of values to shared memory in "
+					+ SharedFile.DIRECTORY + ": " + ex.getMessage()
+					+ "; give that file system more room (in a container, its shm size), or raise the"
+					+ " large-value-threshold to send such values in frames. Nothing was sent", ex);
 		}
 	}
 
@@ -240,6 +287,17 @@ public final class OutOfBand implements AutoCloseable {
 		}
 		try {
 			FileChannel channel = stream.getChannel();
+			SharedRegions peers = this.regions;
+			ByteBuffer region = (peers != null && length > 0) ? peers.peerRegion(channel) : null;
+			if (peers != null && region != null) {
+				if (offset + length > region.capacity()) {
+					throw new MessageDecodingException("Malformed message: a value of " + length + " bytes at offset "
+							+ offset + " of a shared region of " + region.capacity() + " bytes");
+				}
+				byte[] value = new byte[(int) length];
+				peers.copy(region, offset, value);
+				return value;
+			}
 			if (offset + length > channel.size()) {
 				throw new MessageDecodingException("Malformed message: a value of " + length + " bytes at offset "
 						+ offset + " of a shared file of " + channel.size() + " bytes");
@@ -276,14 +334,9 @@ public final class OutOfBand implements AutoCloseable {
 		}
 		this.closed = true;
 		this.values.clear();
-		RandomAccessFile written = this.file;
+		SharedFile written = this.file;
 		if (written != null) {
-			try {
-				written.close();
-			}
-			catch (IOException ex) {
-				// The descriptor is released either way.
-			}
+			written.close();
 		}
 		@Nullable FileInputStream @Nullable [] opened = this.streams;
 		if (opened != null) {
@@ -301,12 +354,25 @@ public final class OutOfBand implements AutoCloseable {
 		}
 	}
 
-	/** Where the shared-memory files are made. */
-	static final class SharedFiles {
+	/**
+	 * A shared-memory file that only its descriptors name: one that the sender writes,
+	 * and a read-only one to send, through which a receiver can neither write nor shrink
+	 * the file (short of root's powers).
+	 */
+	static final class SharedFile {
 
 		static final Path DIRECTORY = directory();
 
-		private SharedFiles() {
+		private final RandomAccessFile file;
+
+		private final FileInputStream readOnly;
+
+		private final FileDescriptor readOnlyDescriptor;
+
+		private SharedFile(RandomAccessFile file, FileInputStream readOnly) throws IOException {
+			this.file = file;
+			this.readOnly = readOnly;
+			this.readOnlyDescriptor = readOnly.getFD();
 		}
 
 		private static Path directory() {
@@ -315,17 +381,57 @@ public final class OutOfBand implements AutoCloseable {
 					: Path.of(System.getProperty("java.io.tmpdir"));
 		}
 
-		/** Make a file that only its descriptor names. */
-		static RandomAccessFile create() throws IOException {
-			Path path = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-					? Files.createTempFile(DIRECTORY, "ceramic-", ".value",
+		/**
+		 * Make a file that only its descriptors name.
+		 * @param kind what it holds, which ends its name while it has one (and in
+		 * {@code /proc/<pid>/maps} after): {@code value} or {@code region}
+		 */
+		static SharedFile create(String kind) throws IOException {
+			boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+			Path path = posix
+					? Files.createTempFile(DIRECTORY, "ceramic-", "." + kind,
 							PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-					: Files.createTempFile(DIRECTORY, "ceramic-", ".value");
+					: Files.createTempFile(DIRECTORY, "ceramic-", "." + kind);
 			try {
-				return new RandomAccessFile(path.toFile(), "rw");
+				RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+				try {
+					if (posix) {
+						// So that no one reopens it for writing through /proc/<pid>/fd.
+						Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r--------"));
+					}
+					return new SharedFile(file, new FileInputStream(path.toFile()));
+				}
+				catch (IOException | RuntimeException ex) {
+					file.close();
+					throw ex;
+				}
 			}
 			finally {
 				Files.deleteIfExists(path);
+			}
+		}
+
+		FileChannel channel() {
+			return this.file.getChannel();
+		}
+
+		/** The descriptor to send. */
+		FileDescriptor readOnly() {
+			return this.readOnlyDescriptor;
+		}
+
+		void close() {
+			try {
+				this.file.close();
+			}
+			catch (IOException ex) {
+				// The descriptor is released either way.
+			}
+			try {
+				this.readOnly.close();
+			}
+			catch (IOException ex) {
+				// The descriptor is released either way.
 			}
 		}
 

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import dev.ceramic.Durations;
 import dev.ceramic.channel.JsonCodec;
+import dev.ceramic.channel.SharedMemoryException;
 import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
@@ -198,7 +199,7 @@ final class CallDispatch {
 			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.getMessage());
 			throw ex;
 		}
-		catch (ValueTooLargeException ex) {
+		catch (ValueTooLargeException | SharedMemoryException ex) {
 			// Refused before anything was sent: the worker is as good as before.
 			this.leases.release(worker);
 			throw ex;

@@ -10,6 +10,7 @@ import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.JsonCodec.MessageType;
 import dev.ceramic.channel.MessageDecodingException;
 import dev.ceramic.channel.OutOfBand;
+import dev.ceramic.channel.SharedRegions;
 import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
@@ -366,8 +367,8 @@ final class Protocol {
 
 	/**
 	 * Encode each argument of a call with its parameter's declared type, the large binary
-	 * values out of band (written to shared memory now, before a worker is involved), and
-	 * check that the call fits in a frame.
+	 * values out of band (written to shared memory when the call is sent, into the region
+	 * of the worker that takes it), and check that the call fits in a frame.
 	 * @param entry the method
 	 * @param arguments the arguments, or {@code null} for none
 	 * @param codec the codec
@@ -397,7 +398,6 @@ final class Protocol {
 				}
 			}
 			checkCallSize(entry, encoded, limits);
-			outOfBand.descriptors();
 			return new Arguments(encoded, outOfBand, limits.maxValueSize());
 		}
 		catch (RuntimeException ex) {
@@ -495,16 +495,18 @@ final class Protocol {
 					"ceramic.pools." + this.pool + ".max-value-size");
 		}
 
-		/** Take the descriptors that arrived with a message. */
-		OutOfBand receiving(FileDescriptor[] descriptors) {
-			return OutOfBand.receiving(descriptors, this.maxValueSize);
+		/**
+		 * Take the descriptors that arrived with a message at an end with these regions.
+		 */
+		OutOfBand receiving(FileDescriptor[] descriptors, SharedRegions regions) {
+			return OutOfBand.receiving(descriptors, this.maxValueSize, regions);
 		}
 
 	}
 
 	/**
-	 * A call's encoded arguments and their out-of-band list, which stays open (its file
-	 * is sent again if the call goes to another worker) until the call is over.
+	 * A call's encoded arguments and their out-of-band list, which stays open (its values
+	 * are written again if the call goes to another worker) until the call is over.
 	 *
 	 * @param values each argument, encoded
 	 * @param outOfBand the values out of band

@@ -1,5 +1,6 @@
 package dev.ceramic.pool;
 
+import java.io.FileDescriptor;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -11,6 +12,8 @@ import dev.ceramic.channel.ChannelTimeoutException;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.OutOfBand;
 import dev.ceramic.channel.Received;
+import dev.ceramic.channel.SharedMemoryException;
+import dev.ceramic.channel.SharedRegions;
 import dev.ceramic.channel.ValueTooLargeException;
 import dev.ceramic.platform.Platform;
 import dev.ceramic.process.Proc;
@@ -51,6 +54,8 @@ final class Worker {
 
 	private final long recycleAfter;
 
+	private final SharedRegions regions = SharedRegions.create();
+
 	private int nextCallId;
 
 	private long callsServed;
@@ -90,6 +95,8 @@ final class Worker {
 	 * @throws UndeliveredCallException if the worker had died before the call reached it
 	 * @throws ValueTooLargeException if the call is too large for the channel; nothing
 	 * was sent and the worker is unharmed
+	 * @throws SharedMemoryException if no shared memory could take its large values;
+	 * nothing was sent and the worker is unharmed
 	 */
 	Protocol.Reply call(MethodTable.Entry entry, Protocol.Arguments arguments, Duration timeout) {
 		long start = System.nanoTime();
@@ -103,12 +110,14 @@ final class Worker {
 					+ "its arguments are over ceramic.pools." + this.poolName
 					+ ".max-frame-size; raise that setting, or send less. Nothing was sent");
 		}
+		// Written before anything is sent: a failure is this process's, not the worker's.
+		FileDescriptor[] descriptors = arguments.outOfBand().descriptors(this.regions);
 		try {
 			try {
 				// The worker acknowledges the call with its reply, or on its own 1 to 33
 				// ms after taking it if the call runs longer: one frame each way for a
 				// short call. The reply carries the acknowledgement in any case.
-				this.chan.sendRequest(message, timeout, arguments.outOfBand().descriptors());
+				this.chan.sendRequest(message, timeout, descriptors);
 			}
 			catch (ChannelClosedException ex) {
 				if (Thread.currentThread().isInterrupted()) {
@@ -144,7 +153,8 @@ final class Worker {
 				catch (ChannelTimeoutException ex) {
 					continue;
 				}
-				try (OutOfBand outOfBand = OutOfBand.receiving(received.fileDescriptors(), arguments.maxValueSize())) {
+				try (OutOfBand outOfBand = OutOfBand.receiving(received.fileDescriptors(), arguments.maxValueSize(),
+						this.regions)) {
 					Protocol.Reply reply = Protocol.readReply(received.payload(), callId, entry.returnType(),
 							this.codec, outOfBand);
 					this.callsServed++;
@@ -239,6 +249,7 @@ final class Worker {
 			// It is gone or stuck; close() below kills it after the grace period.
 		}
 		this.proc.close();
+		this.regions.close();
 	}
 
 	/**
@@ -255,6 +266,7 @@ final class Worker {
 	void kill() {
 		this.proc.kill();
 		this.proc.close();
+		this.regions.close();
 	}
 
 	long pid() {

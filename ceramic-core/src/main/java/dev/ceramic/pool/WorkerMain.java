@@ -10,6 +10,7 @@ import dev.ceramic.channel.Chan;
 import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.OutOfBand;
+import dev.ceramic.channel.SharedRegions;
 import dev.ceramic.channel.Received;
 import dev.ceramic.process.ProcMain;
 
@@ -100,19 +101,22 @@ public final class WorkerMain implements ProcMain {
 
 	private static void serve(Chan chan, JsonCodec codec, MethodTable table, List<Object> services, CallReceipt receipt,
 			Protocol.ValueLimits limits) {
-		while (true) {
-			Received received;
-			try {
-				received = chan.recvWithFds();
-			}
-			catch (ChannelClosedException ex) {
-				return;
-			}
-			// Whatever happens to the call, no descriptor of it outlives it.
-			try (OutOfBand arguments = limits.receiving(received.fileDescriptors());
-					OutOfBand values = limits.sending()) {
-				if (!serveOne(chan, codec, table, services, receipt, limits, received.payload(), arguments, values)) {
+		try (SharedRegions regions = SharedRegions.create()) {
+			while (true) {
+				Received received;
+				try {
+					received = chan.recvWithFds();
+				}
+				catch (ChannelClosedException ex) {
 					return;
+				}
+				// Whatever happens to the call, no descriptor of it outlives it.
+				try (OutOfBand arguments = limits.receiving(received.fileDescriptors(), regions);
+						OutOfBand values = limits.sending()) {
+					if (!serveOne(chan, codec, table, services, receipt, limits, received.payload(), arguments, values,
+							regions)) {
+						return;
+					}
 				}
 			}
 		}
@@ -120,7 +124,8 @@ public final class WorkerMain implements ProcMain {
 
 	/** Serve one message; return whether to wait for the next. */
 	private static boolean serveOne(Chan chan, JsonCodec codec, MethodTable table, List<Object> services,
-			CallReceipt receipt, Protocol.ValueLimits limits, byte[] message, OutOfBand arguments, OutOfBand values) {
+			CallReceipt receipt, Protocol.ValueLimits limits, byte[] message, OutOfBand arguments, OutOfBand values,
+			SharedRegions regions) {
 		byte kind = Protocol.kind(message);
 		if (kind == Protocol.GOODBYE) {
 			return false;
@@ -155,7 +160,7 @@ public final class WorkerMain implements ProcMain {
 				reply = Protocol.resultTooLarge(callId, codec, call.entry(), limits.pool(), reply.length, frameLimit);
 			}
 			else {
-				fds = values.descriptors();
+				fds = values.descriptors(regions);
 			}
 		}
 		catch (OutOfMemoryError ex) {

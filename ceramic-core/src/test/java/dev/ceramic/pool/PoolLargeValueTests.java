@@ -89,23 +89,36 @@ class PoolLargeValueTests {
 	}
 
 	@Test
-	void noDescriptorOrMappingOutlivesItsCallOnEitherSide() throws IOException {
+	void eachSideKeepsOneRegionAndNoOtherDescriptorOrMappingOutlivesACall() throws IOException {
+		long descriptors = descriptorCount("self");
+		long pid;
 		try (WorkerPool pool = pool("large-no-leak")) {
 			PayloadService service = pool.proxy(PayloadService.class);
 			byte[] bytes = PayloadService.pattern(4 * MIB, 3);
-			long pid = service.pid();
+			pid = service.pid();
 			service.echo(bytes);
-			long descriptors = descriptorCount("self");
+			List<String> regions = sharedFiles(Long.toString(pid), ".region");
 			for (int i = 0; i < 20; i++) {
 				assertThat(service.echo(bytes)).isEqualTo(bytes);
 			}
-			assertThat(sharedValues("self")).isEmpty();
+			assertThat(sharedFiles("self", ".value")).isEmpty();
 			// The worker closes the result's file once its send returns, which it learns
 			// from an acknowledgement that may come a few milliseconds after the reply.
-			await("the worker holds no shared value").until(() -> sharedValues(Long.toString(pid)).isEmpty());
-			// Not more than before: other tests' pools may still be closing theirs.
-			assertThat(descriptorCount("self")).isLessThanOrEqualTo(descriptors);
+			await("the worker holds no file of a single value")
+				.until(() -> sharedFiles(Long.toString(pid), ".value").isEmpty());
+			// Its own region and a mapping of the application's, the same ones
+			// throughout.
+			assertThat(regionFiles(regions)).hasSize(2);
+			assertThat(sharedFiles(Long.toString(pid), ".region")).isEqualTo(regions);
+			// A larger value grows each region in place of the old one.
+			byte[] larger = PayloadService.pattern(12 * MIB, 4);
+			assertThat(service.echo(larger)).isEqualTo(larger);
+			assertThat(regionFiles(sharedFiles(Long.toString(pid), ".region"))).hasSize(2)
+				.doesNotContainAnyElementsOf(regionFiles(regions));
 		}
+		// Not more than before: other tests' pools may still be closing theirs.
+		await("the pool's regions are released").until(() -> descriptorCount("self") <= descriptors);
+		assertThat(sharedFiles("self", ".region")).isEmpty();
 	}
 
 	@Test
@@ -116,11 +129,14 @@ class PoolLargeValueTests {
 			long first = service.pid();
 			service.echo(bytes);
 			long descriptors = descriptorCount("self");
+			List<String> regions = regionFiles(sharedFiles("self", ".region"));
 			assertThatExceptionOfType(WorkerCrashedException.class).isThrownBy(() -> service.halt(bytes));
 			long second = service.pid();
 			assertThat(second).isNotEqualTo(first);
 			assertThat(service.echo(bytes)).isEqualTo(bytes);
-			assertThat(sharedValues("self")).isEmpty();
+			assertThat(sharedFiles("self", ".value")).isEmpty();
+			// The dead worker's regions went with it; the new worker's took their place.
+			assertThat(regionFiles(sharedFiles("self", ".region"))).hasSize(2).doesNotContainAnyElementsOf(regions);
 			// Not more than before: other tests' pools may still be closing theirs.
 			assertThat(descriptorCount("self")).isLessThanOrEqualTo(descriptors);
 		}
@@ -138,8 +154,11 @@ class PoolLargeValueTests {
 		}
 	}
 
-	/** The shared-memory files a process maps or holds open. */
-	private static List<String> sharedValues(String process) throws IOException {
+	/**
+	 * The shared-memory files of one kind that a process maps or holds open: a line of
+	 * {@code /proc/<pid>/maps} for each mapping, a path for each descriptor.
+	 */
+	private static List<String> sharedFiles(String process, String kind) throws IOException {
 		Stream<String> mapped = Files.readAllLines(Path.of("/proc", process, "maps")).stream();
 		Stream<String> open;
 		try (Stream<Path> fds = Files.list(Path.of("/proc", process, "fd"))) {
@@ -153,8 +172,14 @@ class PoolLargeValueTests {
 			}).toList().stream();
 		}
 		return Stream.concat(mapped, open)
-			.filter((line) -> line.contains("ceramic-") && line.contains(".value"))
+			.filter((line) -> line.contains("/ceramic-") && line.contains(kind))
+			.sorted()
 			.toList();
+	}
+
+	/** The distinct files among such lines. */
+	private static List<String> regionFiles(List<String> lines) {
+		return lines.stream().map((line) -> line.substring(line.indexOf("/ceramic-"))).distinct().toList();
 	}
 
 }
