@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * u32 length (below 2^31), length bytes       inline
  * u32 0x80000000 | k, u64 offset, u64 length  out of band, in descriptor k
  * </pre> This class holds both sides: a sender's list, made with {@link #sending}, and a
- * receiver's, made with {@link #receiving} around the descriptors that arrived. Streams
- * are meant to join the same list as descriptors of their own.
+ * receiver's, made with {@link #receiving} around the descriptors that arrived. A
+ * stream's descriptor travels in the same list after the values' file, and its receiver
+ * {@link #take takes} it out.
  *
  * <p>
  * The file is an unlinked file in {@code /dev/shm} (tmpfs; {@code java.io.tmpdir} where
@@ -101,6 +102,9 @@ public final class OutOfBand implements AutoCloseable {
 
 	private final @Nullable SharedRegions regions;
 
+	// Receiving: the descriptors taken out of the list by their new owners.
+	private final boolean[] taken;
+
 	private boolean closed;
 
 	private OutOfBand(long threshold, long maxValueSize, String maxValueSizeName, FileDescriptor[] descriptors,
@@ -111,6 +115,7 @@ public final class OutOfBand implements AutoCloseable {
 		this.descriptors = descriptors;
 		this.streams = receiving ? new FileInputStream[descriptors.length] : null;
 		this.regions = regions;
+		this.taken = new boolean[descriptors.length];
 	}
 
 	/**
@@ -264,6 +269,26 @@ public final class OutOfBand implements AutoCloseable {
 	}
 
 	/**
+	 * Take a descriptor that arrived with the message, such as a stream's, out of this
+	 * list: it is no value's, and it stays open when the list is closed.
+	 * @param index its place in the list
+	 * @return the descriptor, which the caller now owns
+	 * @throws MessageDecodingException if no such descriptor arrived, or it was taken or
+	 * read from already
+	 */
+	public FileDescriptor take(int index) {
+		if (this.streams == null || this.closed) {
+			throw new IllegalStateException("This out-of-band list is not one being received");
+		}
+		if (index < 0 || index >= this.descriptors.length || this.taken[index] || this.streams[index] != null) {
+			throw new MessageDecodingException("Malformed message: a stream in descriptor " + index + ", but "
+					+ this.descriptors.length + " descriptors arrived with it, and that one is taken or holds values");
+		}
+		this.taken[index] = true;
+		return this.descriptors[index];
+	}
+
+	/**
 	 * Copy a value out of a descriptor that arrived with the message.
 	 * @throws MessageDecodingException if the reference does not fit what arrived
 	 */
@@ -272,9 +297,9 @@ public final class OutOfBand implements AutoCloseable {
 		if (opened == null || this.closed) {
 			throw new IllegalStateException("This out-of-band list is not one being received");
 		}
-		if (index >= this.descriptors.length) {
+		if (index >= this.descriptors.length || this.taken[index]) {
 			throw new MessageDecodingException("Malformed message: a value in descriptor " + index + ", but "
-					+ this.descriptors.length + " descriptors arrived with it");
+					+ this.descriptors.length + " descriptors arrived with it, or that one is a stream's");
 		}
 		if (length < 0 || length > this.maxValueSize || offset < 0) {
 			throw new MessageDecodingException("Malformed message: a value of " + length + " bytes at offset " + offset
@@ -350,7 +375,11 @@ public final class OutOfBand implements AutoCloseable {
 					}
 				}
 			}
-			Descriptors.closeQuietly(this.descriptors);
+			for (int i = 0; i < this.descriptors.length; i++) {
+				if (!this.taken[i]) {
+					Descriptors.closeQuietly(this.descriptors[i]);
+				}
+			}
 		}
 	}
 

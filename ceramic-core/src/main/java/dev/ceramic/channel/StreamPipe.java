@@ -60,10 +60,27 @@ public final class StreamPipe implements AutoCloseable {
 	 * @throws IOException if the socketpair cannot be made
 	 */
 	public static StreamPipe pumping(InputStream source, String what) throws IOException {
-		AFUNIXSocket[] pair = SocketPair.connected();
-		StreamPipe pipe = new StreamPipe(pair[0], pair[1], source, what);
-		pipe.pump.start();
+		StreamPipe pipe = open(source, what);
+		pipe.start();
 		return pipe;
+	}
+
+	/**
+	 * Make the socketpair for a stream, without reading from the stream yet: so that a
+	 * read end that never reaches its reader leaves the stream untouched.
+	 * @param source the stream, which the pump reads to its end but does not close
+	 * @param what what to call the stream in the pump thread's name
+	 * @return the pipe, whose pump {@link #start() starts} once its read end was sent
+	 * @throws IOException if the socketpair cannot be made
+	 */
+	public static StreamPipe open(InputStream source, String what) throws IOException {
+		AFUNIXSocket[] pair = SocketPair.connected();
+		return new StreamPipe(pair[0], pair[1], source, what);
+	}
+
+	/** Start pumping the stream into the pipe. */
+	public void start() {
+		this.pump.start();
 	}
 
 	/**

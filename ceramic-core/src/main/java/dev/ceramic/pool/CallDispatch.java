@@ -199,8 +199,8 @@ final class CallDispatch {
 			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, ex.getMessage());
 			throw ex;
 		}
-		catch (ValueTooLargeException | SharedMemoryException ex) {
-			// Refused before anything was sent: the worker is as good as before.
+		catch (ValueTooLargeException | SharedMemoryException | StreamArgumentException ex) {
+			// This process's failure, not the worker's: it is as good as before.
 			this.leases.release(worker);
 			throw ex;
 		}

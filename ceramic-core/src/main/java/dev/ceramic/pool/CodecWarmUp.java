@@ -36,7 +36,9 @@ final class CodecWarmUp {
 			MessageType[] parameterTypes = entry.parameterTypes();
 			byte[][] arguments = new byte[parameterTypes.length][];
 			for (int i = 0; i < parameterTypes.length; i++) {
-				arguments[i] = encode(codec, sample(codec, parameterTypes[i]), parameterTypes[i]);
+				// A stream is no JSON: an empty value, its null.
+				arguments[i] = entry.isStream(i) ? new byte[0]
+						: encode(codec, sample(codec, parameterTypes[i]), parameterTypes[i]);
 			}
 			try {
 				Protocol.readCall(Protocol.call(id, id, arguments), table, codec);

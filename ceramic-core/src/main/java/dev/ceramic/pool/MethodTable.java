@@ -1,5 +1,6 @@
 package dev.ceramic.pool;
 
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
@@ -183,6 +184,14 @@ final class MethodTable {
 					+ Arrays.stream(this.method.getParameterTypes())
 						.map(Class::getSimpleName)
 						.collect(Collectors.joining(", ", "(", ")"));
+		}
+
+		/**
+		 * Whether a parameter is an {@code InputStream}, which travels as a descriptor
+		 * rather than as JSON.
+		 */
+		boolean isStream(int parameter) {
+			return this.method.getParameterTypes()[parameter] == InputStream.class;
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.ceramic.pool;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import dev.ceramic.channel.JsonCodec.MessageType;
 import dev.ceramic.channel.MessageDecodingException;
 import dev.ceramic.channel.OutOfBand;
 import dev.ceramic.channel.SharedRegions;
+import dev.ceramic.channel.StreamPipe;
 import dev.ceramic.channel.ValueTooLargeException;
 import org.jspecify.annotations.Nullable;
 
@@ -36,12 +39,14 @@ import org.jspecify.annotations.Nullable;
  * travel out of band, in a shared-memory file whose descriptor goes with the message: a
  * value refers to it as an {@link OutOfBand} attachment, so the frame holds only the
  * reference, and {@code max-frame-size} does not limit them ({@code max-value-size}
- * does).
+ * does). An {@code InputStream} argument is no JSON at all: its value is the u32 place of
+ * its descriptor (a pipe the application pumps the stream into, or an open file) among
+ * the message's, after the values' file; {@code null} is an empty value.
  */
 final class Protocol {
 
 	/** The protocol version a worker announces in its HELLO. */
-	static final int VERSION = 3;
+	static final int VERSION = 4;
 
 	/**
 	 * The most descriptors one message carries: a message's large values share one
@@ -50,6 +55,8 @@ final class Protocol {
 	static final int MAX_DESCRIPTORS = 16;
 
 	private static final Object[] NO_ARGUMENTS = {};
+
+	private static final byte[] NO_BYTES = {};
 
 	static final byte CONFIGURE = 'W';
 
@@ -243,24 +250,72 @@ final class Protocol {
 			throw new ProtocolException("a CALL of " + entry.describe() + " with " + argc + " arguments");
 		}
 		Object[] arguments = new Object[argc];
-		for (int i = 0; i < argc; i++) {
-			if (buffer.remaining() < 4) {
-				throw new ProtocolException("a CALL truncated before argument " + i);
+		List<InputStream> streams = new ArrayList<>();
+		try {
+			for (int i = 0; i < argc; i++) {
+				if (buffer.remaining() < 4) {
+					throw new ProtocolException("a CALL truncated before argument " + i);
+				}
+				int length = buffer.getInt();
+				if (length < 0 || length > buffer.remaining()) {
+					throw new ProtocolException("a CALL whose argument " + i + " overruns the message");
+				}
+				if (entry.isStream(i)) {
+					arguments[i] = readStream(buffer, length, i, entry, outOfBand, streams);
+					continue;
+				}
+				try {
+					arguments[i] = codec.decode(message, buffer.position(), length, entry.parameterTypes()[i],
+							outOfBand);
+				}
+				catch (MessageDecodingException ex) {
+					throw new IllegalArgumentException("Argument " + i + " of " + entry.describe()
+							+ " could not be decoded in the worker: " + ex.getMessage(), ex);
+				}
+				buffer.position(buffer.position() + length);
 			}
-			int length = buffer.getInt();
-			if (length < 0 || length > buffer.remaining()) {
-				throw new ProtocolException("a CALL whose argument " + i + " overruns the message");
-			}
-			try {
-				arguments[i] = codec.decode(message, buffer.position(), length, entry.parameterTypes()[i], outOfBand);
-			}
-			catch (MessageDecodingException ex) {
-				throw new IllegalArgumentException("Argument " + i + " of " + entry.describe()
-						+ " could not be decoded in the worker: " + ex.getMessage(), ex);
-			}
-			buffer.position(buffer.position() + length);
 		}
-		return new DecodedCall(callId, entry, arguments);
+		catch (RuntimeException ex) {
+			closeQuietly(streams);
+			throw ex;
+		}
+		return new DecodedCall(callId, entry, arguments, streams);
+	}
+
+	/**
+	 * Decode a stream argument: nothing for {@code null}, else its descriptor's place.
+	 */
+	private static @Nullable InputStream readStream(ByteBuffer buffer, int length, int index, MethodTable.Entry entry,
+			@Nullable OutOfBand outOfBand, List<InputStream> streams) {
+		if (length == 0) {
+			return null;
+		}
+		if (length != 4 || outOfBand == null) {
+			throw new ProtocolException("a CALL of " + entry.describe() + " whose stream argument " + index
+					+ " is not a descriptor's place");
+		}
+		int descriptor = buffer.getInt();
+		try {
+			InputStream stream = StreamPipe.reading(outOfBand.take(descriptor));
+			streams.add(stream);
+			return stream;
+		}
+		catch (MessageDecodingException ex) {
+			throw new ProtocolException(
+					"a CALL of " + entry.describe() + " whose stream argument " + index + ": " + ex.getMessage());
+		}
+	}
+
+	/** Close streams a worker was given, whether or not the service closed them. */
+	static void closeQuietly(List<InputStream> streams) {
+		for (InputStream stream : streams) {
+			try {
+				stream.close();
+			}
+			catch (IOException ex) {
+				// The descriptor is released either way.
+			}
+		}
 	}
 
 	static byte[] result(int callId, JsonCodec codec, @Nullable Object value, MessageType type) {
@@ -385,6 +440,12 @@ final class Protocol {
 		try {
 			byte[][] encoded = new byte[values.length][];
 			for (int i = 0; i < values.length; i++) {
+				if (entry.isStream(i)) {
+					// Its descriptor's place, once the values' are known; nothing for
+					// null.
+					encoded[i] = NO_BYTES;
+					continue;
+				}
 				try {
 					encoded[i] = codec.encode(values[i], entry.parameterTypes()[i], outOfBand);
 				}
@@ -397,8 +458,16 @@ final class Protocol {
 							describeParameter(entry, i) + " cannot be sent to a worker: " + ex.getMessage(), ex);
 				}
 			}
+			StreamArguments streams = StreamArguments.of(entry, values);
+			// The values travel in one descriptor, if any; the streams' come after it.
+			int descriptor = outOfBand.isEmpty() ? 0 : 1;
+			for (int i = 0; i < values.length; i++) {
+				if (entry.isStream(i) && values[i] != null) {
+					encoded[i] = ByteBuffer.allocate(4).putInt(descriptor++).array();
+				}
+			}
 			checkCallSize(entry, encoded, limits);
-			return new Arguments(encoded, outOfBand, limits.maxValueSize());
+			return new Arguments(encoded, outOfBand, limits.maxValueSize(), streams);
 		}
 		catch (RuntimeException ex) {
 			outOfBand.close();
@@ -511,11 +580,14 @@ final class Protocol {
 	 * @param values each argument, encoded
 	 * @param outOfBand the values out of band
 	 * @param maxValueSize the largest value out of band to accept in the reply
+	 * @param streams the {@code InputStream} arguments
 	 */
-	record Arguments(byte[][] values, OutOfBand outOfBand, long maxValueSize) implements AutoCloseable {
+	record Arguments(byte[][] values, OutOfBand outOfBand, long maxValueSize,
+			StreamArguments streams) implements AutoCloseable {
 
 		@Override
 		public void close() {
+			this.streams.close();
 			this.outOfBand.close();
 		}
 
@@ -527,8 +599,10 @@ final class Protocol {
 	 * @param callId the call's id
 	 * @param entry the method
 	 * @param arguments the arguments
+	 * @param streams the streams among them, which the worker closes once the call is
+	 * over
 	 */
-	record DecodedCall(int callId, MethodTable.Entry entry, Object[] arguments) {
+	record DecodedCall(int callId, MethodTable.Entry entry, Object[] arguments, List<InputStream> streams) {
 
 	}
 

@@ -64,10 +64,10 @@ final class SignatureCheck {
 	 * or result holds, however deep.
 	 */
 	private static final List<Refused> REFUSED = List.of(
-			// InputStream is refused until streams travel; then this entry goes.
+			// A parameter declared InputStream is let through before these are asked.
 			Refused.type(InputStream.class,
-					"a stream is read where it was opened and cannot travel as JSON; pass its content as a byte[] "
-							+ "(or the Path of a file: workers share the application's file system)"),
+					"a stream travels only as a parameter of its own, declared InputStream, not inside a value "
+							+ "nor as a result; return a byte[] (large ones travel in shared memory)"),
 			Refused.type(OutputStream.class,
 					"a stream is written where it was opened and cannot travel as JSON; return the bytes as a "
 							+ "byte[] instead"),
@@ -165,6 +165,9 @@ final class SignatureCheck {
 	/** Why a parameter's or result's type cannot travel, or {@code null}. */
 	private static @Nullable String check(Type type, boolean result, Method method, Class<?> service, JsonCodec codec) {
 		if (result && (type == void.class || type == Void.class)) {
+			return null;
+		}
+		if (!result && type == InputStream.class) {
 			return null;
 		}
 		Type travelling = type;

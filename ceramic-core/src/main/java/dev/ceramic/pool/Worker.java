@@ -3,6 +3,7 @@ package dev.ceramic.pool;
 import java.io.FileDescriptor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.ceramic.Durations;
 import dev.ceramic.channel.Chan;
@@ -97,6 +98,8 @@ final class Worker {
 	 * was sent and the worker is unharmed
 	 * @throws SharedMemoryException if no shared memory could take its large values;
 	 * nothing was sent and the worker is unharmed
+	 * @throws StreamArgumentException if a stream argument failed in this process; the
+	 * worker is unharmed
 	 */
 	Protocol.Reply call(MethodTable.Entry entry, Protocol.Arguments arguments, Duration timeout) {
 		long start = System.nanoTime();
@@ -111,13 +114,15 @@ final class Worker {
 					+ ".max-frame-size; raise that setting, or send less. Nothing was sent");
 		}
 		// Written before anything is sent: a failure is this process's, not the worker's.
-		FileDescriptor[] descriptors = arguments.outOfBand().descriptors(this.regions);
+		StreamArguments streams = arguments.streams();
+		FileDescriptor[] descriptors = streams.open(arguments.outOfBand().descriptors(this.regions));
 		try {
 			try {
 				// The worker acknowledges the call with its reply, or on its own 1 to 33
 				// ms after taking it if the call runs longer: one frame each way for a
 				// short call. The reply carries the acknowledgement in any case.
 				this.chan.sendRequest(message, timeout, descriptors);
+				streams.sent();
 			}
 			catch (ChannelClosedException ex) {
 				if (Thread.currentThread().isInterrupted()) {
@@ -159,6 +164,10 @@ final class Worker {
 							this.codec, outOfBand);
 					this.callsServed++;
 					this.lastUsedNanos = System.nanoTime();
+					Optional<StreamArgumentException> streamFailure = streams.failure();
+					if (streamFailure.isPresent()) {
+						throw streamFailure.get();
+					}
 					return reply;
 				}
 				catch (ProtocolException ex) {
@@ -198,6 +207,10 @@ final class Worker {
 			// A malformed or oversized frame: the channel is broken.
 			this.proc.kill();
 			throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+		}
+		finally {
+			// The worker is done with the streams, or gone.
+			streams.close();
 		}
 	}
 

@@ -151,9 +151,16 @@ public final class WorkerMain implements ProcMain {
 			// The values were copied out: their descriptors need not stay open while the
 			// service runs.
 			arguments.close();
-			Object result = call.entry()
-				.style()
-				.await(invoke(call, services.get(call.entry().serviceIndex())), call.entry());
+			Object result;
+			try {
+				result = call.entry()
+					.style()
+					.await(invoke(call, services.get(call.entry().serviceIndex())), call.entry());
+			}
+			finally {
+				// Read or not, a stream ends with the call; a pump still writing stops.
+				Protocol.closeQuietly(call.streams());
+			}
 			reply = Protocol.result(callId, codec, result, call.entry().returnType(), values);
 			if (reply.length > frameLimit) {
 				// Too large for the channel: that call fails, and the worker serves on.

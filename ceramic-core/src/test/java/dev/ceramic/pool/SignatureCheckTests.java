@@ -71,7 +71,7 @@ class SignatureCheckTests {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					inputStream      | parameter 1 (body)  | InputStream                | a stream is read where it was opened
+					inputStreams     | parameter 1 (bodies) | List<InputStream>         | an element of List<InputStream> (InputStream): a stream travels only as a parameter of its own
 					outputStream     | parameter 1 (out)   | OutputStream               | return the bytes as a byte[]
 					reader           | return type         | Reader                     | pass a String
 					writer           | parameter 1 (out)   | Writer                     | return a String
@@ -89,13 +89,13 @@ class SignatureCheckTests {
 					futureArgument   | parameter 1 (value) | CompletableFuture<String>  | a future travels only as a method's return type
 					stageArgument    | parameter 1 (value) | CompletionStage<String>    | a future travels only as a method's return type
 					rawFuture        | return type         | CompletableFuture          | does not say what value it completes with
-					futureOfStream   | return type         | CompletableFuture<InputStream> | its value InputStream: a stream is read
+					futureOfStream   | return type         | CompletableFuture<InputStream> | its value InputStream: a stream travels only
 					listOfFutures    | return type         | List<CompletableFuture<String>> | an element of List<CompletableFuture<String>> (CompletableFuture<String>): a future travels only as a method's return type
 					supplier         | parameter 1 (value) | Supplier<String>           | a lambda cannot travel
 					shape            | parameter 1 (shape) | Shape                      | an interface does not say which class to build
 					base             | return type         | Base                       | an abstract class does not say which class to build
 					unbuildable      | return type         | Unbuildable                | finds no constructor to build it with
-					nested           | parameter 1 (uploads) | List<Upload>             | an element of List<Upload>, Upload.body (InputStream): a stream
+					nested           | parameter 1 (uploads) | List<Upload>             | an element of List<Upload>, Upload.body (InputStream): a stream travels only
 					recordKeys       | parameter 1 (map)   | Map<Point, String>         | a key of Map<Point, String> (Point): Jackson cannot read it from a JSON object's field name
 					""")
 	void eachMethodThatCannotTravelIsNamedWithItsTypeAndWhatToUseInstead(String method, String position, String type,
@@ -150,7 +150,7 @@ class SignatureCheckTests {
 	/** Every method but two takes or returns what cannot travel. */
 	interface Bad {
 
-		void inputStream(InputStream body);
+		void inputStreams(List<InputStream> bodies);
 
 		void outputStream(OutputStream out);
 

@@ -142,12 +142,11 @@ class OutOfProcessFailureAnalyzerTests {
 		FailureAnalysis analysis = analyzeStartupFailure(UntravelledFixtures.class);
 		assertThat(analysis.getDescription()).isEqualTo("The @OutOfProcess services of pool 'uploads' have 2 "
 				+ "parameters or results that cannot travel as JSON between the application and a worker:\n    "
-				+ Uploads.class.getName() + ".later()\n        return type, Future<String>: a method may return "
-				+ "CompletableFuture<T>, CompletionStage<T> or Reactor's Mono<T>, and nothing else asynchronous, nor "
-				+ "a future anywhere else; return CompletableFuture<T>\n    " + Uploads.class.getName()
-				+ ".upload(String, InputStream)\n        parameter 2 (body), InputStream: a stream is read where it "
-				+ "was opened and cannot travel as JSON; pass its content as a byte[] (or the Path of a file: "
-				+ "workers share the application's file system)");
+				+ Uploads.class.getName() + ".export(String, OutputStream)\n        parameter 2 (out), OutputStream: "
+				+ "a stream is written where it was opened and cannot travel as JSON; return the bytes as a byte[] "
+				+ "instead\n    " + Uploads.class.getName() + ".later()\n        return type, Future<String>: a method "
+				+ "may return CompletableFuture<T>, CompletionStage<T> or Reactor's Mono<T>, and nothing else "
+				+ "asynchronous, nor a future anywhere else; return CompletableFuture<T>");
 		assertThat(analysis.getAction()).startsWith("Change each method listed to take and return types that travel")
 			.contains("CompletableFuture<T>, CompletionStage<T> or Mono<T>")
 			.contains("default method");
@@ -160,8 +159,8 @@ class OutOfProcessFailureAnalyzerTests {
 		application.setWebApplicationType(WebApplicationType.NONE);
 		assertThatException().isThrownBy(() -> application.run("--ceramic.defaults.min-workers=1"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains(Uploads.class.getName() + ".upload(String, InputStream)")
-			.contains("parameter 2 (body), InputStream: a stream is read")
+			.contains(Uploads.class.getName() + ".export(String, OutputStream)")
+			.contains("parameter 2 (out), OutputStream: a stream is written")
 			.contains("Action:")
 			.doesNotContain("ceramic.proc.uploads");
 	}
