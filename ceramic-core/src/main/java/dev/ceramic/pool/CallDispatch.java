@@ -1,9 +1,11 @@
 package dev.ceramic.pool;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -39,8 +41,24 @@ final class CallDispatch {
 
 	private final AsyncCalls async;
 
+	private final ScheduledExecutorService timer;
+
+	private final ReturnedStream.Outcome streamDone = new ReturnedStream.Outcome() {
+
+		@Override
+		public void release(Worker worker) {
+			CallDispatch.this.leases.release(worker);
+		}
+
+		@Override
+		public void lose(Worker worker, PoolEvent.Type type, @Nullable String message) {
+			CallDispatch.this.supervisor.lose(worker, type, message);
+		}
+
+	};
+
 	CallDispatch(WorkerPoolSettings settings, JsonCodec codec, MethodTable table, List<CallInterceptor> interceptors,
-			Leases leases, Supervisor supervisor) {
+			Leases leases, Supervisor supervisor, ScheduledExecutorService timer) {
 		this.settings = settings;
 		this.limits = Protocol.ValueLimits.of(settings);
 		this.codec = codec;
@@ -49,6 +67,7 @@ final class CallDispatch {
 		this.leases = leases;
 		this.supervisor = supervisor;
 		this.async = AsyncCalls.create(settings);
+		this.timer = timer;
 	}
 
 	/**
@@ -184,6 +203,7 @@ final class CallDispatch {
 
 	private @Nullable Object call(Worker worker, MethodTable.Entry entry, Protocol.Arguments encoded, Duration timeout)
 			throws Throwable {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		Protocol.Reply reply;
 		try {
 			reply = worker.call(entry, encoded, timeout);
@@ -207,6 +227,11 @@ final class CallDispatch {
 		catch (RuntimeException | Error ex) {
 			this.supervisor.lose(worker, PoolEvent.Type.WORKER_CRASHED, "failed unexpectedly: " + ex);
 			throw ex;
+		}
+		if (reply.value() instanceof InputStream pipe) {
+			// The worker is still busy pumping the stream: it goes back to the pool when
+			// its reader is done with it.
+			return ReturnedStream.of(pipe, worker, entry, deadline, timeout, this.streamDone, this.timer);
 		}
 		this.leases.release(worker);
 		if (reply.error() != null) {

@@ -46,11 +46,13 @@ final class CodecWarmUp {
 			catch (RuntimeException ex) {
 				// A type no sample fits: its classes load on the first real call.
 			}
-			try {
-				Protocol.result(id, codec, sample(codec, entry.returnType()), entry.returnType());
-			}
-			catch (RuntimeException ex) {
-				// As above.
+			if (!entry.returnsStream()) {
+				try {
+					Protocol.result(id, codec, sample(codec, entry.returnType()), entry.returnType());
+				}
+				catch (RuntimeException ex) {
+					// As above.
+				}
 			}
 		}
 		Protocol.error(0, codec, RemoteError.of(new IllegalStateException("warm-up")));

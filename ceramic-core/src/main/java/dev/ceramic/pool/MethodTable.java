@@ -194,6 +194,14 @@ final class MethodTable {
 			return this.method.getParameterTypes()[parameter] == InputStream.class;
 		}
 
+		/**
+		 * Whether the method returns an {@code InputStream}, which the worker pumps into
+		 * a pipe the caller reads.
+		 */
+		boolean returnsStream() {
+			return this.method.getReturnType() == InputStream.class;
+		}
+
 	}
 
 }

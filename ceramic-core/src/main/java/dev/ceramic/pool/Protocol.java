@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,11 @@ import org.jspecify.annotations.Nullable;
  * reference, and {@code max-frame-size} does not limit them ({@code max-value-size}
  * does). An {@code InputStream} argument is no JSON at all: its value is the u32 place of
  * its descriptor (a pipe the application pumps the stream into, or an open file) among
- * the message's, after the values' file; {@code null} is an empty value.
+ * the message's, after the values' file; {@code null} is an empty value. A returned
+ * {@code InputStream} is a {@code RESULT} whose value is the u32 place (0) of a pipe's
+ * read end, empty for {@code null}; the worker pumps the stream into the pipe, then sends
+ * {@code STREAM_END} (kind, call id, u8 outcome, and for a failure the UTF-8 message), so
+ * that the application tells a stream's end from its worker's death.
  */
 final class Protocol {
 
@@ -73,6 +78,8 @@ final class Protocol {
 	static final byte GOODBYE = 'G';
 
 	static final byte WARM_UP = 'X';
+
+	static final byte STREAM_END = 'S';
 
 	private static final int CALL_HEADER = 1 + 4 + 4 + 2;
 
@@ -109,6 +116,7 @@ final class Protocol {
 			case ERROR -> "ERROR";
 			case GOODBYE -> "GOODBYE";
 			case WARM_UP -> "WARM_UP";
+			case STREAM_END -> "STREAM_END";
 			default -> "unknown kind " + (kind & 0xff);
 		};
 	}
@@ -379,6 +387,49 @@ final class Protocol {
 	 */
 	static Reply readReply(byte[] message, int callId, MessageType returnType, JsonCodec codec,
 			@Nullable OutOfBand outOfBand) {
+		if (checkReply(message, callId) == ERROR) {
+			return readError(message, codec);
+		}
+		try {
+			return new Reply(codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER, returnType, outOfBand),
+					null);
+		}
+		catch (MessageDecodingException ex) {
+			throw new ProtocolException("a malformed RESULT reply: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Read the reply to a call of a method that returns an {@code InputStream}: its value
+	 * is the stream of the pipe's read end that came with it, or {@code null}.
+	 * @param message the message
+	 * @param callId the id of the call it must answer
+	 * @param codec the codec
+	 * @param outOfBand the descriptors that arrived with it
+	 * @return the reply
+	 * @throws ProtocolException if it is no reply to that call or is malformed
+	 */
+	static Reply readStreamReply(byte[] message, int callId, JsonCodec codec, OutOfBand outOfBand) {
+		if (checkReply(message, callId) == ERROR) {
+			return readError(message, codec);
+		}
+		int length = message.length - REPLY_HEADER;
+		if (length == 0) {
+			return new Reply(null, null);
+		}
+		if (length != 4) {
+			throw new ProtocolException("a RESULT of a stream that is not a descriptor's place");
+		}
+		try {
+			return new Reply(StreamPipe.reading(outOfBand.take(ByteBuffer.wrap(message, REPLY_HEADER, 4).getInt())),
+					null);
+		}
+		catch (MessageDecodingException ex) {
+			throw new ProtocolException("a RESULT of a stream: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static byte checkReply(byte[] message, int callId) {
 		byte kind = kind(message);
 		if (kind != RESULT && kind != ERROR) {
 			throw new ProtocolException("a " + kindName(kind) + " message where the reply to a call was due");
@@ -391,12 +442,11 @@ final class Protocol {
 			throw new ProtocolException("a reply to call " + repliedTo + " where the reply to call " + callId
 					+ " was due (an out-of-order reply)");
 		}
+		return kind;
+	}
+
+	private static Reply readError(byte[] message, JsonCodec codec) {
 		try {
-			if (kind == RESULT) {
-				return new Reply(
-						codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER, returnType, outOfBand),
-						null);
-			}
 			RemoteError error = codec.decode(message, REPLY_HEADER, message.length - REPLY_HEADER,
 					codec.messageType(RemoteError.class));
 			if (error == null) {
@@ -405,8 +455,62 @@ final class Protocol {
 			return new Reply(null, error);
 		}
 		catch (MessageDecodingException ex) {
-			throw new ProtocolException("a malformed " + kindName(kind) + " reply: " + ex.getMessage(), ex);
+			throw new ProtocolException("a malformed ERROR reply: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Encode the reply of a call that returned a stream: the place of its pipe's read end
+	 * among the reply's descriptors, or nothing for {@code null}.
+	 * @param callId the call's id
+	 * @param present whether the method returned a stream rather than {@code null}
+	 * @return the message
+	 */
+	static byte[] streamResult(int callId, boolean present) {
+		ByteBuffer message = ByteBuffer.allocate(REPLY_HEADER + (present ? 4 : 0)).put(RESULT).putInt(callId);
+		if (present) {
+			message.putInt(0);
+		}
+		return message.array();
+	}
+
+	/**
+	 * Encode the end of a returned stream.
+	 * @param callId the call that returned it
+	 * @param end how it ended
+	 * @return the message
+	 */
+	static byte[] streamEnd(int callId, StreamEnd end) {
+		byte[] failure = end.failure().getBytes(StandardCharsets.UTF_8);
+		return ByteBuffer.allocate(REPLY_HEADER + 1 + failure.length)
+			.put(STREAM_END)
+			.putInt(callId)
+			.put((byte) end.outcome().ordinal())
+			.put(failure)
+			.array();
+	}
+
+	/**
+	 * Read the end of a returned stream.
+	 * @param message the message
+	 * @param callId the call that returned the stream
+	 * @return how the stream ended
+	 * @throws ProtocolException if it is no such message for that call
+	 */
+	static StreamEnd readStreamEnd(byte[] message, int callId) {
+		byte kind = kind(message);
+		if (kind != STREAM_END || message.length < REPLY_HEADER + 1) {
+			throw new ProtocolException("a " + kindName(kind) + " message where the end of a returned stream was due");
+		}
+		ByteBuffer buffer = ByteBuffer.wrap(message, 1, message.length - 1);
+		int endOf = buffer.getInt();
+		int outcome = buffer.get() & 0xff;
+		if (endOf != callId || outcome >= StreamOutcome.values().length) {
+			throw new ProtocolException("the end of the stream of call " + endOf + " with outcome " + outcome
+					+ " where that of call " + callId + " was due");
+		}
+		return new StreamEnd(StreamOutcome.values()[outcome],
+				new String(message, REPLY_HEADER + 1, message.length - REPLY_HEADER - 1, StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -590,6 +694,30 @@ final class Protocol {
 			this.streams.close();
 			this.outOfBand.close();
 		}
+
+	}
+
+	/** How a worker's pump of a returned stream ended. */
+	enum StreamOutcome {
+
+		/** The stream ended, and the reader has it all. */
+		ENDED,
+
+		/** The reader closed its end first. */
+		READER_CLOSED,
+
+		/** Reading the service's stream failed. */
+		FAILED
+
+	}
+
+	/**
+	 * The end of a returned stream.
+	 *
+	 * @param outcome how it ended
+	 * @param failure what failed, or empty
+	 */
+	record StreamEnd(StreamOutcome outcome, String failure) {
 
 	}
 

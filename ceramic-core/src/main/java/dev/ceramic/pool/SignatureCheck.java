@@ -64,10 +64,11 @@ final class SignatureCheck {
 	 * or result holds, however deep.
 	 */
 	private static final List<Refused> REFUSED = List.of(
-			// A parameter declared InputStream is let through before these are asked.
+			// A parameter or result declared InputStream is let through before these are
+			// asked.
 			Refused.type(InputStream.class,
-					"a stream travels only as a parameter of its own, declared InputStream, not inside a value "
-							+ "nor as a result; return a byte[] (large ones travel in shared memory)"),
+					"a stream travels only as a parameter or a result of its own, declared InputStream, not "
+							+ "inside a value nor a future; pass or return the InputStream itself"),
 			Refused.type(OutputStream.class,
 					"a stream is written where it was opened and cannot travel as JSON; return the bytes as a "
 							+ "byte[] instead"),
@@ -167,7 +168,7 @@ final class SignatureCheck {
 		if (result && (type == void.class || type == Void.class)) {
 			return null;
 		}
-		if (!result && type == InputStream.class) {
+		if (type == InputStream.class) {
 			return null;
 		}
 		Type travelling = type;

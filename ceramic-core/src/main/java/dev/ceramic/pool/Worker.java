@@ -1,6 +1,8 @@
 package dev.ceramic.pool;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -160,12 +162,24 @@ final class Worker {
 				}
 				try (OutOfBand outOfBand = OutOfBand.receiving(received.fileDescriptors(), arguments.maxValueSize(),
 						this.regions)) {
-					Protocol.Reply reply = Protocol.readReply(received.payload(), callId, entry.returnType(),
-							this.codec, outOfBand);
+					Protocol.Reply reply = entry.returnsStream()
+							? Protocol.readStreamReply(received.payload(), callId, this.codec, outOfBand)
+							: Protocol.readReply(received.payload(), callId, entry.returnType(), this.codec, outOfBand);
 					this.callsServed++;
 					this.lastUsedNanos = System.nanoTime();
 					Optional<StreamArgumentException> streamFailure = streams.failure();
 					if (streamFailure.isPresent()) {
+						if (reply.value() instanceof InputStream returned) {
+							// Nobody will read it: stop the worker's pump, and let it
+							// end.
+							try {
+								returned.close();
+							}
+							catch (IOException ex) {
+								// Closed all the same.
+							}
+							awaitStreamEnd(entry, deadline, timeout);
+						}
 						throw streamFailure.get();
 					}
 					return reply;
@@ -212,6 +226,64 @@ final class Worker {
 			// The worker is done with the streams, or gone.
 			streams.close();
 		}
+	}
+
+	/**
+	 * Wait for the worker to end the stream its last call returned, which it does once it
+	 * pumped the stream to its end, or the reader closed it, or reading it failed.
+	 * @param entry the method that returned the stream
+	 * @param deadline when the call's timeout runs out, in {@link System#nanoTime()}
+	 * @param timeout the call's timeout
+	 * @return how the stream ended
+	 * @throws WorkerCrashedException if the worker died first, or broke the protocol
+	 * @throws CallTimeoutException if the call's timeout ran out first; the worker was
+	 * killed
+	 */
+	Protocol.StreamEnd awaitStreamEnd(MethodTable.Entry entry, long deadline, Duration timeout) {
+		try {
+			while (true) {
+				if (Thread.currentThread().isInterrupted()) {
+					throw timedOut(entry, "was interrupted while its stream was read", timeout);
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					throw timedOut(entry, "did not finish its stream within its timeout of " + Durations.format(timeout)
+							+ "; a returned stream must be read within it", timeout);
+				}
+				try {
+					byte[] message = this.chan.recv(Duration.ofNanos(Math.min(remaining, INTERRUPT_CHECK.toNanos())));
+					this.lastUsedNanos = System.nanoTime();
+					return Protocol.readStreamEnd(message, this.nextCallId);
+				}
+				catch (ChannelTimeoutException ex) {
+					// Check the deadline and the interrupt again.
+				}
+			}
+		}
+		catch (ProtocolException ex) {
+			this.proc.kill();
+			throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+		}
+		catch (ChannelClosedException ex) {
+			throwIfShutdownEndedIt(entry, timeout);
+			throw crashed("died while the stream returned by " + entry.describe() + " was read", ex);
+		}
+		catch (ChannelException ex) {
+			this.proc.kill();
+			throw crashed(entry, "sent " + ex.getMessage() + ", and was killed", ex);
+		}
+	}
+
+	/**
+	 * End the call in flight because its timeout ran out while the caller held the stream
+	 * it returned: kill the worker.
+	 * @param entry the method that returned the stream
+	 * @param timeout the call's timeout
+	 * @return the exception for the stream's reader
+	 */
+	CallTimeoutException streamTimedOut(MethodTable.Entry entry, Duration timeout) {
+		return timedOut(entry, "did not finish its stream within its timeout of " + Durations.format(timeout)
+				+ "; a returned stream must be read within it", timeout);
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package dev.ceramic.pool;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +14,10 @@ import dev.ceramic.channel.ChannelClosedException;
 import dev.ceramic.channel.JsonCodec;
 import dev.ceramic.channel.OutOfBand;
 import dev.ceramic.channel.SharedRegions;
+import dev.ceramic.channel.StreamPipe;
 import dev.ceramic.channel.Received;
 import dev.ceramic.process.ProcMain;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point of a worker JVM. It takes its configuration from the pool's first
@@ -146,6 +151,8 @@ public final class WorkerMain implements ProcMain {
 		int frameLimit = chan.options().maxFrameSize();
 		byte[] reply;
 		FileDescriptor[] fds = NO_FDS;
+		InputStream returned = null;
+		String method = "";
 		try {
 			Protocol.DecodedCall call = Protocol.readCall(message, table, codec, arguments);
 			// The values were copied out: their descriptors need not stay open while the
@@ -161,7 +168,14 @@ public final class WorkerMain implements ProcMain {
 				// Read or not, a stream ends with the call; a pump still writing stops.
 				Protocol.closeQuietly(call.streams());
 			}
-			reply = Protocol.result(callId, codec, result, call.entry().returnType(), values);
+			if (call.entry().returnsStream()) {
+				returned = (InputStream) result;
+				method = call.entry().describe();
+				reply = Protocol.streamResult(callId, returned != null);
+			}
+			else {
+				reply = Protocol.result(callId, codec, result, call.entry().returnType(), values);
+			}
 			if (reply.length > frameLimit) {
 				// Too large for the channel: that call fails, and the worker serves on.
 				reply = Protocol.resultTooLarge(callId, codec, call.entry(), limits.pool(), reply.length, frameLimit);
@@ -184,9 +198,66 @@ public final class WorkerMain implements ProcMain {
 			// on.
 			reply = Protocol.error(callId, codec, RemoteError.of(ex));
 			fds = NO_FDS;
+			closeQuietly(returned);
+			returned = null;
 		}
-		chan.sendWithFds(reply, fds);
+		if (returned != null) {
+			serveStream(chan, codec, callId, returned, method);
+		}
+		else {
+			chan.sendWithFds(reply, fds);
+		}
 		return true;
+	}
+
+	/**
+	 * Answer a call with the stream it returned: the reply carries a pipe's read end, the
+	 * stream is pumped into the pipe, and {@code STREAM_END} says how it ended. The
+	 * application holds this worker until then.
+	 */
+	private static void serveStream(Chan chan, JsonCodec codec, int callId, InputStream returned, String method) {
+		StreamPipe pipe;
+		try {
+			pipe = StreamPipe.open(returned, "result of " + method);
+		}
+		catch (IOException ex) {
+			closeQuietly(returned);
+			chan.send(Protocol.error(callId, codec, RemoteError.of(ex)));
+			return;
+		}
+		Protocol.StreamEnd end;
+		try (pipe) {
+			chan.sendWithFds(Protocol.streamResult(callId, true), pipe.readEnd());
+			pipe.releaseReadEnd();
+			pipe.start();
+			while (!pipe.awaitPumped(Duration.ofMinutes(1))) {
+				// The call's timeout, in the application, bounds the wait.
+			}
+			end = pipe.sourceFailure()
+				.map((failure) -> new Protocol.StreamEnd(Protocol.StreamOutcome.FAILED, failure.toString()))
+				.orElseGet(() -> new Protocol.StreamEnd(
+						pipe.readerClosedEarly() ? Protocol.StreamOutcome.READER_CLOSED : Protocol.StreamOutcome.ENDED,
+						""));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			end = new Protocol.StreamEnd(Protocol.StreamOutcome.FAILED, ex.toString());
+		}
+		finally {
+			closeQuietly(returned);
+		}
+		chan.send(Protocol.streamEnd(callId, end));
+	}
+
+	private static void closeQuietly(@Nullable InputStream stream) {
+		if (stream != null) {
+			try {
+				stream.close();
+			}
+			catch (IOException ex) {
+				// Its call failed already.
+			}
+		}
 	}
 
 	private static Object invoke(Protocol.DecodedCall call, Object service) throws Throwable {

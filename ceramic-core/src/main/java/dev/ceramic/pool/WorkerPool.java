@@ -103,7 +103,7 @@ public final class WorkerPool implements AutoCloseable {
 				this.events, this.launcher, this.timer);
 		Leases leases = new Leases(this.settings, this.roster, this.supervisor, this.events, this::start);
 		this.dispatch = new CallDispatch(this.settings, codec, this.table, builder.interceptors, leases,
-				this.supervisor);
+				this.supervisor, this.timer);
 		this.houseKeeping = new HouseKeeping(this.settings, this.roster, this.supervisor, this.events);
 	}
 

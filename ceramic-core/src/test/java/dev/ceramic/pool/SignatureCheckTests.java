@@ -71,7 +71,7 @@ class SignatureCheckTests {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|',
 			textBlock = """
-					inputStreams     | parameter 1 (bodies) | List<InputStream>         | an element of List<InputStream> (InputStream): a stream travels only as a parameter of its own
+					inputStreams     | parameter 1 (bodies) | List<InputStream>         | an element of List<InputStream> (InputStream): a stream travels only as a parameter or a result of its own
 					outputStream     | parameter 1 (out)   | OutputStream               | return the bytes as a byte[]
 					reader           | return type         | Reader                     | pass a String
 					writer           | parameter 1 (out)   | Writer                     | return a String

@@ -63,6 +63,45 @@ public interface StreamService {
 	void readThenHalt(InputStream in, int bytes);
 
 	/**
+	 * Return a stream of patterned bytes.
+	 * @param length its length
+	 * @return the stream, as {@code PatternStream.of(length)}
+	 */
+	InputStream produce(long length);
+
+	/**
+	 * Return no stream.
+	 * @return {@code null}
+	 */
+	InputStream nothing();
+
+	/**
+	 * Return a stream that never ends; {@link #lastEndless()} tells what became of it.
+	 * @return the stream
+	 */
+	InputStream endless();
+
+	/**
+	 * Describe the stream {@link #endless()} returned last, once the worker let go of it.
+	 * @return how far it was read, whether it was closed, and how many pump threads run
+	 */
+	String lastEndless();
+
+	/**
+	 * Return a stream that fails once {@code failAt} bytes were read.
+	 * @param failAt where it fails
+	 * @return the stream
+	 */
+	InputStream failing(long failAt);
+
+	/**
+	 * Return a stream that ends the worker at once when {@code bytes} were read.
+	 * @param bytes how many bytes it gives first
+	 * @return the stream
+	 */
+	InputStream produceThenHalt(long bytes);
+
+	/**
 	 * The length and checksum of a stream.
 	 *
 	 * @param length its length

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 /** The implementation of {@link StreamService}, run in worker JVMs. */
 public class StreamServiceImpl implements StreamService {
 
+	private static volatile PatternStream lastEndless = PatternStream.of(0);
+
 	@Override
 	public long pid() {
 		return ProcessHandle.current().pid();
@@ -71,6 +73,60 @@ public class StreamServiceImpl implements StreamService {
 	public void readThenHalt(InputStream in, int bytes) {
 		readAndClose(in, bytes);
 		Runtime.getRuntime().halt(3);
+	}
+
+	@Override
+	public InputStream produce(long length) {
+		return PatternStream.of(length);
+	}
+
+	@Override
+	public InputStream nothing() {
+		return null;
+	}
+
+	@Override
+	public InputStream endless() {
+		lastEndless = PatternStream.endless();
+		return lastEndless;
+	}
+
+	@Override
+	public String lastEndless() {
+		long pumps = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((t) -> t.getName().startsWith("ceramic-stream-pump"))
+			.count();
+		return "closed=" + lastEndless.closed() + " pumps=" + pumps + " read=" + lastEndless.position();
+	}
+
+	@Override
+	public InputStream failing(long failAt) {
+		return PatternStream.failingAt(failAt);
+	}
+
+	@Override
+	public InputStream produceThenHalt(long bytes) {
+		PatternStream pattern = PatternStream.of(Long.MAX_VALUE);
+		return new InputStream() {
+
+			@Override
+			public int read() throws IOException {
+				byte[] one = new byte[1];
+				return (read(one, 0, 1) < 0) ? -1 : one[0] & 0xff;
+			}
+
+			@Override
+			public int read(byte[] buffer, int offset, int count) throws IOException {
+				long left = bytes - pattern.position();
+				if (left <= 0) {
+					Runtime.getRuntime().halt(3);
+				}
+				return pattern.read(buffer, offset, (int) Math.min(count, left));
+			}
+
+		};
 	}
 
 }
