@@ -29,9 +29,10 @@ import java.util.List;
  * pool section, {@code --pool-calls=N} (20000 calls per throughput row),
  * {@code --restarts=N} (5 crash/cold-start pairs) and {@code --no-pool}; for the large
  * {@code byte[]} section, {@code --payload-scale=X} (1; more or fewer round trips) and
- * {@code --no-payloads}. Run it under {@code taskset -c 0} to put parent and children on
- * one CPU, which removes the cross-CPU wake-up from the round trips and with it most of
- * their run-to-run variance.
+ * {@code --no-payloads}; for the {@code InputStream} argument section,
+ * {@code --stream-mib=N} (1024 MiB per transfer) and {@code --no-streams}. Run it under
+ * {@code taskset -c 0} to put parent and children on one CPU, which removes the cross-CPU
+ * wake-up from the round trips and with it most of their run-to-run variance.
  */
 public final class Benchmarks {
 
@@ -47,6 +48,8 @@ public final class Benchmarks {
 		boolean skipStarts = false;
 		boolean skipPool = false;
 		boolean skipPayloads = false;
+		boolean skipStreams = false;
+		long streamMib = 1024;
 		double payloadScale = 1;
 		int poolCalls = 20_000;
 		int restarts = 5;
@@ -88,12 +91,19 @@ public final class Benchmarks {
 			else if (arg.startsWith("--payload-scale=")) {
 				payloadScale = Double.parseDouble(arg.substring("--payload-scale=".length()));
 			}
+			else if (arg.equals("--no-streams")) {
+				skipStreams = true;
+			}
+			else if (arg.startsWith("--stream-mib=")) {
+				streamMib = Long.parseLong(arg.substring("--stream-mib=".length()));
+			}
 			else if (arg.startsWith("--child-cpus=")) {
 				ChildJava.placeOn(arg.substring("--child-cpus=".length()));
 			}
 			else {
 				System.err.println("Unknown argument " + arg + "; options: --round-trips=N --warmup=N --starts=N "
-						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool --no-payloads --payload-scale=X --child-cpus=LIST");
+						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool --no-payloads --payload-scale=X "
+						+ "--no-streams --stream-mib=N --child-cpus=LIST");
 				System.exit(2);
 			}
 		}
@@ -111,6 +121,9 @@ public final class Benchmarks {
 		}
 		if (!skipPayloads) {
 			new PayloadBenchmark(payloadScale).run();
+		}
+		if (!skipStreams) {
+			new StreamBenchmark(streamMib).run();
 		}
 		System.out.println();
 		System.out.println("Load average after: " + loadAverage());

@@ -1,5 +1,8 @@
 package dev.ceramic.benchmarks;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +16,8 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * socketpair, echoing fixed-size messages with plain stream reads and writes.
  *
  * <p>
- * Arguments: the message size, and a {@link Mode} by name.
+ * Arguments: the message size (in {@link Mode#DRAIN}, the read size), and a {@link Mode}
+ * by name.
  */
 public final class RawEcho {
 
@@ -41,7 +45,14 @@ public final class RawEcho {
 		 * receiver before it replies. The floor of that protocol, with none of Chan's
 		 * locking, dispatch or bookkeeping.
 		 */
-		ACK
+		ACK,
+
+		/**
+		 * One way: each message is an 8-byte length and then that many bytes, read with
+		 * reads of at most the size given, and answered by the 8-byte count read. The
+		 * floor of streaming bytes to a child.
+		 */
+		DRAIN
 
 	}
 
@@ -49,6 +60,10 @@ public final class RawEcho {
 		int size = Integer.parseInt(args[0]);
 		Mode mode = Mode.valueOf(args[1]);
 		AFUNIXSocket socket = FileDescriptorCast.using(FileDescriptor.in).as(AFUNIXSocket.class);
+		if (mode == Mode.DRAIN) {
+			drain(socket.getInputStream(), socket.getOutputStream(), size);
+			System.exit(0);
+		}
 		Reader in = new Reader(socket.getInputStream());
 		OutputStream out = socket.getOutputStream();
 		if (mode == Mode.PLAIN) {
@@ -78,6 +93,30 @@ public final class RawEcho {
 			}
 		}
 		System.exit(0);
+	}
+
+	private static void drain(InputStream in, OutputStream out, int readSize) throws IOException {
+		DataInputStream lengths = new DataInputStream(in);
+		DataOutputStream counts = new DataOutputStream(out);
+		byte[] buffer = new byte[readSize];
+		while (true) {
+			long length;
+			try {
+				length = lengths.readLong();
+			}
+			catch (EOFException ex) {
+				return;
+			}
+			long count = 0;
+			while (count < length) {
+				int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - count));
+				if (n < 0) {
+					throw new EOFException("The stream ended after " + count + " of " + length + " bytes");
+				}
+				count += n;
+			}
+			counts.writeLong(count);
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +116,22 @@ final class RawPeer implements RoundTripBenchmark.Peer {
 		if (ack) {
 			this.out.write(this.acknowledgement);
 		}
+	}
+
+	/**
+	 * In {@link RawEcho.Mode#DRAIN}: send {@code length} bytes, writing {@code chunk}
+	 * over and over, and return the count the child read.
+	 */
+	long drain(long length, byte[] chunk) throws IOException {
+		this.out.write(ByteBuffer.allocate(Long.BYTES).putLong(length).array());
+		for (long left = length; left > 0; left -= chunk.length) {
+			this.out.write(chunk, 0, (int) Math.min(chunk.length, left));
+		}
+		byte[] count = new byte[Long.BYTES];
+		if (!this.in.readFully(count)) {
+			throw new EOFException("The raw drain child is gone");
+		}
+		return ByteBuffer.wrap(count).getLong();
 	}
 
 	@Override
