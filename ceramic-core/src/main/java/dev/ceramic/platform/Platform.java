@@ -109,6 +109,31 @@ public final class Platform {
 	}
 
 	/**
+	 * Return a process's proportional set size: its resident memory with each page that
+	 * other processes map too (a start-up archive's, the JDK's libraries) divided among
+	 * them, which is what one more worker really costs.
+	 * @param pid the process
+	 * @return the PSS in bytes, or -1 if it cannot be read
+	 */
+	public static long proportionalMemory(long pid) {
+		if (!supports(Capability.PROCESS_MEMORY)) {
+			return -1;
+		}
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+				if (line.startsWith("Pss:")) {
+					String[] parts = line.substring(4).trim().split("\\s+");
+					return Long.parseLong(parts[0]) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// The process is gone, or the kernel is older than 4.14.
+		}
+		return -1;
+	}
+
+	/**
 	 * Find the resource that junixsocket loaded its native library from in this JVM,
 	 * loading junixsocket first if nothing has yet. junixsocket names its resources by
 	 * processor, operating system and compiler.

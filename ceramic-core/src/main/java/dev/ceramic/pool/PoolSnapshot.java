@@ -56,11 +56,14 @@ public record PoolSnapshot(String name, PoolState state, List<WorkerSnapshot> wo
 	 * @param busy whether it is running a call
 	 * @param callsServed calls it has completed
 	 * @param residentMemory its resident memory in bytes, or -1 if unknown
+	 * @param proportionalMemory its proportional set size in bytes (resident memory with
+	 * pages shared with other processes divided among them), or -1 if unknown
+	 * @param startupTime how long it took from its launch until it greeted the pool
 	 * @param uptime how long it has been running
 	 * @param lastError the last error it reported, or {@code null}
 	 */
-	public record WorkerSnapshot(long pid, boolean busy, long callsServed, long residentMemory, Duration uptime,
-			@Nullable String lastError) {
+	public record WorkerSnapshot(long pid, boolean busy, long callsServed, long residentMemory, long proportionalMemory,
+			Duration startupTime, Duration uptime, @Nullable String lastError) {
 
 	}
 

@@ -115,8 +115,8 @@ final class Roster {
 		Instant now = Instant.now();
 		List<PoolSnapshot.WorkerSnapshot> workerSnapshots = live.stream()
 			.map((worker) -> new PoolSnapshot.WorkerSnapshot(worker.pid(), worker.isBusy(), worker.callsServed(),
-					withMemory ? worker.residentMemory() : -1, Duration.between(worker.startedAt(), now),
-					worker.lastError()))
+					withMemory ? worker.residentMemory() : -1, withMemory ? worker.proportionalMemory() : -1,
+					worker.startupTime(), Duration.between(worker.startedAt(), now), worker.lastError()))
 			.toList();
 		return new PoolSnapshot(name, currentState, workerSnapshots, startingNow, waitingNow, totals.workersStarted(),
 				totals.replacements(), totals.growth(), totals.crashes(), totals.timeouts(), totals.recycles(),

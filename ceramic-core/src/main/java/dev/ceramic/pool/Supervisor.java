@@ -2,11 +2,13 @@ package dev.ceramic.pool;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.ceramic.Durations;
 import dev.ceramic.channel.JsonCodec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -248,6 +250,8 @@ final class Supervisor {
 			roster.lock.unlock();
 		}
 		worker.proc().onExit().thenRun(() -> onExit(worker));
+		logger.debug("Worker pid {} of pool '{}' started in {} ({})", worker.pid(), name(),
+				Durations.format(worker.startupTime()), why.name().toLowerCase(Locale.ROOT));
 		this.events.publish(PoolEvent.Type.WORKER_STARTED, worker.pid(), null);
 		if (recovered) {
 			logger.info("Pool '{}' recovered: worker pid {} started", name(), worker.pid());

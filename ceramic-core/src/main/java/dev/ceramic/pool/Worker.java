@@ -55,6 +55,8 @@ final class Worker {
 
 	private final Instant startedAt = Instant.now();
 
+	private final Duration startupTime;
+
 	private final long recycleAfter;
 
 	private final SharedRegions regions = SharedRegions.create();
@@ -76,8 +78,9 @@ final class Worker {
 	private volatile @Nullable Duration shutdownGraceRanOut;
 
 	Worker(String poolName, Proc proc, Chan chan, JsonCodec codec, CallReceipt receipt, CrashReport crashReport,
-			long recycleAfter) {
+			long recycleAfter, Duration startupTime) {
 		this.poolName = poolName;
+		this.startupTime = startupTime;
 		this.proc = proc;
 		this.chan = chan;
 		this.codec = codec;
@@ -429,6 +432,19 @@ final class Worker {
 	 */
 	long residentMemory() {
 		return Platform.residentMemory(pid());
+	}
+
+	/**
+	 * Return the worker's proportional set size.
+	 * @return the PSS in bytes, or -1 if it cannot be read
+	 */
+	long proportionalMemory() {
+		return Platform.proportionalMemory(pid());
+	}
+
+	/** How long the worker took from its launch until it greeted the pool. */
+	Duration startupTime() {
+		return this.startupTime;
 	}
 
 	/**

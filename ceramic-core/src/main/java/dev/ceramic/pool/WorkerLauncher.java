@@ -63,6 +63,7 @@ final class WorkerLauncher {
 
 	private static Worker start(WorkerPoolSettings settings, List<Protocol.Service> services, MethodTable table,
 			JsonCodec codec, Path errorDirectory, CallReceipt receipt) {
+		long launched = System.nanoTime();
 		Chan chan = Chan.open(new ChanOptions(Protocol.frameLimit(settings.maxFrameSize()), Protocol.MAX_DESCRIPTORS));
 		Proc proc;
 		long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
@@ -110,7 +111,8 @@ final class WorkerLauncher {
 					(training) -> WorkerTraining.train(training, settings, services, table, codec, errorDirectory));
 		}
 		return new Worker(settings.name(), proc, chan, codec, receipt,
-				new CrashReport(settings.name(), proc, errorDirectory), recycleAfter(settings));
+				new CrashReport(settings.name(), proc, errorDirectory), recycleAfter(settings),
+				Duration.ofNanos(System.nanoTime() - launched));
 	}
 
 	/**

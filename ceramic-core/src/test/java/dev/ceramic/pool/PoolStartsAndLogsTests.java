@@ -2,6 +2,7 @@ package dev.ceramic.pool;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.ceramic.Durations;
 import dev.ceramic.test.pool.TestPools;
 import dev.ceramic.test.pool.TestService;
 import org.junit.jupiter.api.AfterEach;
@@ -71,6 +73,25 @@ class PoolStartsAndLogsTests {
 					.contains("pool 'starts-crash'")
 					.contains("TestService.exit(int)")
 					.contains("exit code 3"));
+		}
+	}
+
+	@Test
+	void eachWorkerTellsHowLongItTookToStartAndWhatItCosts() {
+		this.logger.setLevel(Level.DEBUG);
+		long before = System.nanoTime();
+		try (WorkerPool pool = TestPools.start(settings("starts-cost").minWorkers(2).maxWorkers(2).build())) {
+			Duration sinceStart = Duration.ofNanos(System.nanoTime() - before);
+			List<PoolSnapshot.WorkerSnapshot> workers = pool.snapshot().workers();
+			assertThat(workers).hasSize(2).allSatisfy((worker) -> {
+				assertThat(worker.startupTime()).isPositive().isLessThan(sinceStart);
+				// Two workers of one JDK share its libraries' pages, so each one's share
+				// is less than all it maps.
+				assertThat(worker.proportionalMemory()).isPositive().isLessThan(worker.residentMemory());
+				assertThat(this.appender.list).map(ILoggingEvent::getFormattedMessage)
+					.anySatisfy((line) -> assertThat(line).startsWith("Worker pid " + worker.pid()
+							+ " of pool 'starts-cost' started in " + Durations.format(worker.startupTime())));
+			});
 		}
 	}
 

@@ -77,6 +77,8 @@ class OutOfProcessIntegrationTests {
 		assertThat(pool.workers()).singleElement().satisfies((worker) -> {
 			assertThat(worker.pid()).isEqualTo(this.greeter.pid());
 			assertThat(worker.residentMemoryBytes()).isPositive();
+			assertThat(worker.proportionalMemoryBytes()).isPositive().isLessThanOrEqualTo(worker.residentMemoryBytes());
+			assertThat(worker.startupMillis()).isPositive();
 			assertThat(worker.callsServed()).isPositive();
 		});
 

@@ -114,15 +114,19 @@ public class CeramicEndpoint {
 	 * @param state {@code busy} or {@code idle}
 	 * @param callsServed calls it has completed
 	 * @param residentMemoryBytes its resident memory, or -1
+	 * @param proportionalMemoryBytes its resident memory with pages it shares with other
+	 * processes divided among them (PSS), or -1
+	 * @param startupMillis how long it took from its launch until it was ready
 	 * @param uptimeSeconds how long it has run
 	 * @param lastError its last error, if any and if details are shown
 	 */
 	public record WorkerDescriptor(long pid, String state, long callsServed, long residentMemoryBytes,
-			long uptimeSeconds, @Nullable String lastError) {
+			long proportionalMemoryBytes, long startupMillis, long uptimeSeconds, @Nullable String lastError) {
 
 		static WorkerDescriptor of(PoolSnapshot.WorkerSnapshot worker, boolean details) {
 			return new WorkerDescriptor(worker.pid(), worker.busy() ? "busy" : "idle", worker.callsServed(),
-					worker.residentMemory(), worker.uptime().toSeconds(), details ? worker.lastError() : null);
+					worker.residentMemory(), worker.proportionalMemory(), worker.startupTime().toMillis(),
+					worker.uptime().toSeconds(), details ? worker.lastError() : null);
 		}
 
 	}

@@ -140,8 +140,8 @@ class CrashDetailsVisibilityTests {
 
 	@Test
 	void aHiddenWorkerDescriptorHasNoLastError() {
-		PoolSnapshot.WorkerSnapshot worker = new PoolSnapshot.WorkerSnapshot(42, false, 1, -1, Duration.ofSeconds(3),
-				STDERR_LINE);
+		PoolSnapshot.WorkerSnapshot worker = new PoolSnapshot.WorkerSnapshot(42, false, 1, -1, -1,
+				Duration.ofMillis(300), Duration.ofSeconds(3), STDERR_LINE);
 		assertThat(CeramicEndpoint.WorkerDescriptor.of(worker, false).lastError()).isNull();
 		assertThat(CeramicEndpoint.WorkerDescriptor.of(worker, true).lastError()).isEqualTo(STDERR_LINE);
 	}
