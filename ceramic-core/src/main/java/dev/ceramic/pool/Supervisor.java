@@ -251,7 +251,7 @@ final class Supervisor {
 		}
 		worker.proc().onExit().thenRun(() -> onExit(worker));
 		logger.debug("Worker pid {} of pool '{}' started in {} ({})", worker.pid(), name(),
-				Durations.format(worker.startupTime()), why.name().toLowerCase(Locale.ROOT));
+				Durations.formatMillis(worker.startupTime()), why.name().toLowerCase(Locale.ROOT));
 		this.events.publish(PoolEvent.Type.WORKER_STARTED, worker.pid(), null);
 		if (recovered) {
 			logger.info("Pool '{}' recovered: worker pid {} started", name(), worker.pid());

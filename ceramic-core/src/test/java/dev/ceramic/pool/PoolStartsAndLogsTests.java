@@ -90,7 +90,7 @@ class PoolStartsAndLogsTests {
 				assertThat(worker.proportionalMemory()).isPositive().isLessThan(worker.residentMemory());
 				assertThat(this.appender.list).map(ILoggingEvent::getFormattedMessage)
 					.anySatisfy((line) -> assertThat(line).startsWith("Worker pid " + worker.pid()
-							+ " of pool 'starts-cost' started in " + Durations.format(worker.startupTime())));
+							+ " of pool 'starts-cost' started in " + Durations.formatMillis(worker.startupTime())));
 			});
 		}
 	}
