@@ -14,6 +14,7 @@ import dev.ceramic.process.Proc;
 import dev.ceramic.process.ProcOptions;
 import dev.ceramic.process.StartupArchive;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 /**
  * The class-data archive of a pool's workers ({@link StartupArchive}), trained on a real
@@ -76,6 +77,8 @@ final class WorkerTraining {
 		Chan chan = Chan.open(new ChanOptions(settings.maxFrameSize(), 0));
 		ProcOptions training = options.toBuilder()
 			.name(settings.name() + "-training")
+			// Its JVM says what it records and writes there; nothing is wrong.
+			.errorOutputLevel(Level.INFO)
 			.startupTimeout(TRAINING_TIMEOUT)
 			.closeGrace(TRAINING_TIMEOUT)
 			.build();

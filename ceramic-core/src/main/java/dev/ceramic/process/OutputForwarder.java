@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * Forwards one output stream of a child, line by line, to the parent's logging, and keeps
@@ -30,6 +31,8 @@ final class OutputForwarder implements Runnable {
 
 	private final boolean errorStream;
 
+	private final Level level;
+
 	private final String name;
 
 	private final long pid;
@@ -40,9 +43,20 @@ final class OutputForwarder implements Runnable {
 
 	private final CountDownLatch finished = new CountDownLatch(1);
 
-	OutputForwarder(InputStream stream, Logger logger, boolean errorStream, String name, long pid,
+	/**
+	 * A forwarder of one stream.
+	 * @param stream the child's stream
+	 * @param logger where its lines go
+	 * @param errorStream whether it is standard error, which has no ready line
+	 * @param level the level of its lines
+	 * @param name the child's name
+	 * @param pid the child's pid
+	 * @param ready counted down when the ready line arrives on standard output
+	 */
+	OutputForwarder(InputStream stream, Logger logger, boolean errorStream, Level level, String name, long pid,
 			CountDownLatch ready) {
 		this.stream = stream;
+		this.level = level;
 		this.name = name;
 		this.logger = logger;
 		this.errorStream = errorStream;
@@ -69,12 +83,7 @@ final class OutputForwarder implements Runnable {
 					line = line.substring(0, MAX_LINE_LENGTH) + "... (cut)";
 				}
 				keep(line);
-				if (this.errorStream) {
-					this.logger.warn("[pid {}] {}", this.pid, line);
-				}
-				else {
-					this.logger.info("[pid {}] {}", this.pid, line);
-				}
+				this.logger.atLevel(this.level).log("[pid {}] {}", this.pid, line);
 			}
 		}
 		catch (IOException ex) {

@@ -20,6 +20,7 @@ import dev.ceramic.channel.ChildEnd;
 import dev.ceramic.platform.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A child JVM that runs a {@link ProcMain} with its end of a {@link Chan}.
@@ -114,10 +115,10 @@ public final class Proc implements AutoCloseable {
 		}
 		CountDownLatch ready = new CountDownLatch(1);
 		Logger output = LoggerFactory.getLogger("ceramic.proc." + name);
-		OutputForwarder stdout = new OutputForwarder(process.getInputStream(), output, false, name, process.pid(),
-				ready);
-		OutputForwarder stderr = new OutputForwarder(process.getErrorStream(), output, true, name, process.pid(),
-				ready);
+		OutputForwarder stdout = new OutputForwarder(process.getInputStream(), output, false, Level.INFO, name,
+				process.pid(), ready);
+		OutputForwarder stderr = new OutputForwarder(process.getErrorStream(), output, true, options.errorOutputLevel(),
+				name, process.pid(), ready);
 		startDaemon(stdout, "ceramic-proc-" + name + "-" + process.pid() + "-stdout");
 		startDaemon(stderr, "ceramic-proc-" + name + "-" + process.pid() + "-stderr");
 		Proc proc = new Proc(name, process, chan, options.closeGrace(), options.limits(), stdout, stderr);

@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.ceramic.Durations;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 
 /**
  * How a child process is started. Build one with {@link #builder()}; every setting has a
@@ -57,6 +59,8 @@ public final class ProcOptions {
 
 	private final ResourceLimits limits;
 
+	private final Level errorOutputLevel;
+
 	private ProcOptions(Builder builder) {
 		this.name = builder.name;
 		this.javaHome = builder.javaHome;
@@ -74,6 +78,7 @@ public final class ProcOptions {
 		this.startupCache = builder.startupCache;
 		this.startupCacheDirectory = builder.startupCacheDirectory;
 		this.limits = builder.limits;
+		this.errorOutputLevel = builder.errorOutputLevel;
 	}
 
 	/**
@@ -125,6 +130,7 @@ public final class ProcOptions {
 		builder.startupCache = this.startupCache;
 		builder.startupCacheDirectory = this.startupCacheDirectory;
 		builder.limits = this.limits;
+		builder.errorOutputLevel = this.errorOutputLevel;
 		return builder;
 	}
 
@@ -198,6 +204,14 @@ public final class ProcOptions {
 	}
 
 	/**
+	 * Return the level at which the child's standard error is logged.
+	 * @return the level, {@link Level#WARN} unless set
+	 */
+	public Level errorOutputLevel() {
+		return this.errorOutputLevel;
+	}
+
+	/**
 	 * Builds {@link ProcOptions}.
 	 */
 	public static final class Builder {
@@ -231,6 +245,8 @@ public final class ProcOptions {
 		private @Nullable Path startupCacheDirectory;
 
 		private ResourceLimits limits = ResourceLimits.none();
+
+		private Level errorOutputLevel = Level.WARN;
 
 		private Builder() {
 		}
@@ -361,6 +377,19 @@ public final class ProcOptions {
 		 */
 		public Builder startupTimeout(Duration timeout) {
 			this.startupTimeout = requirePositive(timeout, "startupTimeout");
+			return this;
+		}
+
+		/**
+		 * Set the level at which the child's standard error is logged, line by line.
+		 * Defaults to {@link Level#WARN}: a child writes there what went wrong. A child
+		 * whose JVM writes there as a matter of course (a training run that makes a
+		 * start-up archive) is better logged lower.
+		 * @param level the level
+		 * @return this builder
+		 */
+		public Builder errorOutputLevel(Level level) {
+			this.errorOutputLevel = Objects.requireNonNull(level, "level");
 			return this;
 		}
 

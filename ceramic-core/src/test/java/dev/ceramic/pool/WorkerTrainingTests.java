@@ -57,8 +57,26 @@ class WorkerTrainingTests {
 	void laterWorkersMapAnArchiveTrainedOnAWholeWorker(Path javaHome) throws Exception {
 		Path cache = this.temp.resolve("cache");
 		String classpath = JarClasspath.of(Files.createDirectory(this.temp.resolve("jars")));
-		Path archive = awaitMappedArchive(javaHome, cache, classpath, "trained");
+		Logger training = (Logger) LoggerFactory.getLogger("ceramic.proc.training-trained-training");
+		ListAppender<ILoggingEvent> trainingOutput = new ListAppender<>();
+		trainingOutput.start();
+		training.addAppender(trainingOutput);
+		Path archive;
+		try {
+			archive = awaitMappedArchive(javaHome, cache, classpath, "trained");
+		}
+		finally {
+			training.detachAppender(trainingOutput);
+		}
 		assertThat(archive).startsWith(cache);
+		// What the training JVM writes on standard error (JDK 25 says what it recorded
+		// and wrote) is not a warning.
+		synchronized (trainingOutput) {
+			assertThat(trainingOutput.list).noneMatch((event) -> event.getLevel().isGreaterOrEqual(Level.WARN));
+			if (javaHome.equals(TEMURIN_25)) {
+				assertThat(trainingOutput.list).isNotEmpty();
+			}
+		}
 		assertThat(Files.readString(archive.resolveSibling(StartupArchiveChecksum.FILE))).startsWith("crc32c=");
 
 		// A damaged archive in the cache (truncated, which crashes a JDK 17 that maps

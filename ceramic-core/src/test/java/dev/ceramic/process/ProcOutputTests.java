@@ -60,6 +60,28 @@ class ProcOutputTests {
 	}
 
 	@Test
+	void standardErrorGoesAtTheLevelTheOptionsSet() {
+		String name = "proc-output-info";
+		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + name);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		try (Proc proc = Proc.start(PrintsOutput.class, Chan.open(),
+				ChildJvms.options(name).errorOutputLevel(org.slf4j.event.Level.INFO).build())) {
+			String tag = "[pid " + proc.pid() + "] ";
+			int lines = PrintsOutput.STDOUT_LINES.size() + PrintsOutput.STDERR_LINES.size();
+			await("all lines logged").atMost(TIMEOUT)
+				.until(() -> messages(appender, null), (all) -> all.size() >= lines);
+			assertThat(messages(appender, Level.WARN)).isEmpty();
+			assertThat(messages(appender, Level.INFO))
+				.containsAll(PrintsOutput.STDERR_LINES.stream().map((line) -> tag + line).toList());
+		}
+		finally {
+			logger.detachAppender(appender);
+		}
+	}
+
+	@Test
 	void loggerIsNamedAfterTheEntryClassByDefault() {
 		Logger logger = (Logger) LoggerFactory.getLogger("ceramic.proc." + PrintsOutput.class.getSimpleName());
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
