@@ -47,16 +47,20 @@ public final class WorkerMain implements ProcMain {
 
 	@Override
 	public void run(Chan chan) throws Exception {
+		// Before the first read, which waits until junixsocket has loaded in the
+		// background: building a JSON mapper is a large part of a worker's start, and
+		// needs none of it.
+		JsonCodec configurationCodec = JsonCodec.defaults();
 		Protocol.Configuration configuration;
 		try {
-			configuration = Protocol.readConfiguration(chan.recv(), JsonCodec.defaults());
+			configuration = Protocol.readConfiguration(chan.recv(), configurationCodec);
 		}
 		catch (ChannelClosedException ex) {
 			// The application gave up on this worker before it was configured.
 			return;
 		}
 		catch (ProtocolException ex) {
-			chan.send(Protocol.json(Protocol.STARTUP_FAILED, JsonCodec.defaults(), RemoteError.of(ex)));
+			chan.send(Protocol.json(Protocol.STARTUP_FAILED, configurationCodec, RemoteError.of(ex)));
 			return;
 		}
 		JsonCodec codec = JsonCodec.create(configuration.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
