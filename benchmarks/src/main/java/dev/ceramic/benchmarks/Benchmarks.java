@@ -30,7 +30,9 @@ import java.util.List;
  * {@code --restarts=N} (5 crash/cold-start pairs) and {@code --no-pool}; for the large
  * {@code byte[]} section, {@code --payload-scale=X} (1; more or fewer round trips) and
  * {@code --no-payloads}; for the {@code InputStream} argument section,
- * {@code --stream-mib=N} (1024 MiB per transfer) and {@code --no-streams}. Run it under
+ * {@code --stream-mib=N} (1024 MiB per transfer) and {@code --no-streams}; for the Spring
+ * start-up section, {@code --spring-starts=N} (10), {@code --sample-jar=PATH}
+ * (sample-app/target/sample-app.jar) and {@code --no-spring-starts}. Run it under
  * {@code taskset -c 0} to put parent and children on one CPU, which removes the cross-CPU
  * wake-up from the round trips and with it most of their run-to-run variance.
  */
@@ -49,6 +51,9 @@ public final class Benchmarks {
 		boolean skipPool = false;
 		boolean skipPayloads = false;
 		boolean skipStreams = false;
+		boolean skipSpringStarts = false;
+		int springStarts = 10;
+		Path sampleJar = Path.of("sample-app", "target", "sample-app.jar");
 		long streamMib = 1024;
 		double payloadScale = 1;
 		int poolCalls = 20_000;
@@ -97,13 +102,22 @@ public final class Benchmarks {
 			else if (arg.startsWith("--stream-mib=")) {
 				streamMib = Long.parseLong(arg.substring("--stream-mib=".length()));
 			}
+			else if (arg.equals("--no-spring-starts")) {
+				skipSpringStarts = true;
+			}
+			else if (arg.startsWith("--spring-starts=")) {
+				springStarts = Integer.parseInt(arg.substring("--spring-starts=".length()));
+			}
+			else if (arg.startsWith("--sample-jar=")) {
+				sampleJar = Path.of(arg.substring("--sample-jar=".length()));
+			}
 			else if (arg.startsWith("--child-cpus=")) {
 				ChildJava.placeOn(arg.substring("--child-cpus=".length()));
 			}
 			else {
 				System.err.println("Unknown argument " + arg + "; options: --round-trips=N --warmup=N --starts=N "
 						+ "--spin-micros=N --experiments --no-round-trips --no-starts --pool-calls=N --restarts=N --no-pool --no-payloads --payload-scale=X "
-						+ "--no-streams --stream-mib=N --child-cpus=LIST");
+						+ "--no-streams --stream-mib=N --no-spring-starts --spring-starts=N --sample-jar=PATH --child-cpus=LIST");
 				System.exit(2);
 			}
 		}
@@ -115,6 +129,16 @@ public final class Benchmarks {
 		}
 		if (!skipStarts) {
 			starts(starts, experiments);
+		}
+		if (!skipSpringStarts) {
+			if (Files.isRegularFile(sampleJar)) {
+				new SpringStartupBenchmark(springStarts, sampleJar.toAbsolutePath()).run();
+			}
+			else {
+				System.out.println();
+				System.out.println("(Spring start-up section skipped: no " + sampleJar + "; build it with "
+						+ "`./mvnw -pl sample-app -am package -DskipTests`, or pass --sample-jar=PATH)");
+			}
 		}
 		if (!skipPool) {
 			new PoolBenchmark(warmup, roundTrips, poolCalls, restarts).run();

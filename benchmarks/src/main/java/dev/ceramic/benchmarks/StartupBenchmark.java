@@ -188,7 +188,7 @@ final class StartupBenchmark {
 	 * Time to the first line and CPU time then, peak RSS as the child reported it, time
 	 * to exit.
 	 */
-	private static void bare(Path helloDir, long[] sample) throws IOException, InterruptedException {
+	static void bare(Path helloDir, long[] sample) throws IOException, InterruptedException {
 		List<String> command = List.of(ChildJava.executable().toString(), "-cp", helloDir.toString(),
 				Hello.class.getName());
 		long start = System.nanoTime();
@@ -213,7 +213,7 @@ final class StartupBenchmark {
 		sample[2] = System.nanoTime() - start;
 	}
 
-	private static void copyHello(Path dir) throws IOException {
+	static void copyHello(Path dir) throws IOException {
 		String resource = Hello.class.getName().replace('.', '/') + ".class";
 		Path target = dir.resolve(resource);
 		Files.createDirectories(target.getParent());
