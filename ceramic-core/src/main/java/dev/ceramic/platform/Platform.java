@@ -91,21 +91,7 @@ public final class Platform {
 	 * {@link Capability#PROCESS_MEMORY} is missing
 	 */
 	public static long residentMemory(long pid) {
-		if (!supports(Capability.PROCESS_MEMORY)) {
-			return -1;
-		}
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-				if (line.startsWith("VmRSS:")) {
-					String[] parts = line.substring(6).trim().split("\\s+");
-					return Long.parseLong(parts[0]) * 1024;
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// The process is gone.
-		}
-		return -1;
+		return procBytes(pid, "status", "VmRSS:");
 	}
 
 	/**
@@ -116,19 +102,28 @@ public final class Platform {
 	 * @return the PSS in bytes, or -1 if it cannot be read
 	 */
 	public static long proportionalMemory(long pid) {
+		// smaps_rollup is there from Linux 4.14.
+		return procBytes(pid, "smaps_rollup", "Pss:");
+	}
+
+	/**
+	 * Read one {@code key: N kB} line of a file in {@code /proc/<pid>}, in bytes, or -1
+	 * if the process is gone or the file has no such line.
+	 */
+	private static long procBytes(long pid, String file, String key) {
 		if (!supports(Capability.PROCESS_MEMORY)) {
 			return -1;
 		}
 		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
-				if (line.startsWith("Pss:")) {
-					String[] parts = line.substring(4).trim().split("\\s+");
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+				if (line.startsWith(key)) {
+					String[] parts = line.substring(key.length()).trim().split("\\s+");
 					return Long.parseLong(parts[0]) * 1024;
 				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			// The process is gone, or the kernel is older than 4.14.
+			// The process is gone.
 		}
 		return -1;
 	}
