@@ -36,13 +36,12 @@ import org.jspecify.annotations.Nullable;
  * {@link #take takes} it out.
  *
  * <p>
- * The file is an unlinked file in {@code /dev/shm} (tmpfs; {@code java.io.tmpdir} where
- * there is none), opened read-write by the sender, made read-only and opened again for
- * the receiver, and unlinked at once, so that only the descriptors name it and it
- * vanishes with the last one. {@code memfd_create} would need native access, which
- * ceramic's core does without. The first page of a file is kept for a
- * {@link SharedRegions region}'s header; values start after it. The receiver cannot be
- * raced by a sender that changes the bytes after sending: it copies each value into
+ * The file is a {@link Memfd memfd} where one can be made, else an unlinked file in
+ * {@code /dev/shm} (tmpfs; {@code java.io.tmpdir} where there is none). The sender opens
+ * it read-write, makes it read-only and opens it again for the receiver, so that only the
+ * descriptors name it and it vanishes with the last one. The first page of a file is kept
+ * for a {@link SharedRegions region}'s header; values start after it. The receiver cannot
+ * be raced by a sender that changes the bytes after sending: it copies each value into
  * memory of its own as it decodes it (a {@code byte[]} has to live on the heap anyway). A
  * sender that shrinks the file under the copy fails only that decode.
  *
@@ -231,8 +230,7 @@ public final class OutOfBand implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new SharedMemoryException("Could not make a shared-memory file for " + this.size
-					+ " bytes of values in " + SharedFile.DIRECTORY + ": " + ex.getMessage() + "; nothing was sent",
-					ex);
+					+ " bytes of values in " + SharedFile.SOURCE + ": " + ex.getMessage() + "; nothing was sent", ex);
 		}
 		this.file = created;
 		try {
@@ -243,12 +241,13 @@ public final class OutOfBand implements AutoCloseable {
 			this.descriptors = new FileDescriptor[] { created.readOnly() };
 		}
 		catch (IOException ex) {
-			// ENOSPC when tmpfs is full, for one.
+			// ENOSPC when tmpfs is full, EFBIG over a file-size limit.
 			close();
-			throw new SharedMemoryException("Could not write " + this.size + " bytes of values to shared memory in "
-					+ SharedFile.DIRECTORY + ": " + ex.getMessage()
-					+ "; give that file system more room (in a container, its shm size), or raise the"
-					+ " large-value-threshold to send such values in frames. Nothing was sent", ex);
+			throw new SharedMemoryException(
+					"Could not write " + this.size + " bytes of values to shared memory in " + SharedFile.SOURCE + ": "
+							+ ex.getMessage() + "; " + SharedFile.ROOM
+							+ ", or raise the large-value-threshold to send such values in frames. Nothing was sent",
+					ex);
 		}
 	}
 
@@ -390,7 +389,15 @@ public final class OutOfBand implements AutoCloseable {
 	 */
 	static final class SharedFile {
 
-		static final Path DIRECTORY = directory();
+		/** Where shared memory comes from here, for messages that name it. */
+		static final String SOURCE = Memfd.isAvailable() ? "anonymous memory (memfd_create)" : directory().toString();
+
+		/**
+		 * How to give shared memory more room, for messages of a value that found none.
+		 */
+		static final String ROOM = Memfd.isAvailable()
+				? "give the process more memory and lift any file-size limit (ulimit -f) on it"
+				: "give that file system more room (in a container, its shm size)";
 
 		private final RandomAccessFile file;
 
@@ -411,32 +418,56 @@ public final class OutOfBand implements AutoCloseable {
 		}
 
 		/**
-		 * Make a file that only its descriptors name.
-		 * @param kind what it holds, which ends its name while it has one (and in
-		 * {@code /proc/<pid>/maps} after): {@code value} or {@code region}
+		 * Make a file that only its descriptors name: a memfd where this process can make
+		 * one, else an unlinked file in {@code /dev/shm}.
+		 * @param kind what it holds, which ends the name of a file in {@code /dev/shm}
+		 * while it has one (and in {@code /proc/<pid>/maps} after): {@code value} or
+		 * {@code region}
 		 */
 		static SharedFile create(String kind) throws IOException {
+			FileDescriptor memfd = Memfd.create();
+			if (memfd == null) {
+				return createIn(directory(), kind);
+			}
+			try {
+				return open(Memfd.path(memfd), true);
+			}
+			finally {
+				Descriptors.closeQuietly(memfd);
+			}
+		}
+
+		/** Make a file in a directory, and unlink it once it is open. */
+		static SharedFile createIn(Path directory, String kind) throws IOException {
 			boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 			Path path = posix
-					? Files.createTempFile(DIRECTORY, "ceramic-", "." + kind,
+					? Files.createTempFile(directory, "ceramic-", "." + kind,
 							PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-					: Files.createTempFile(DIRECTORY, "ceramic-", "." + kind);
+					: Files.createTempFile(directory, "ceramic-", "." + kind);
 			try {
-				RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
-				try {
-					if (posix) {
-						// So that no one reopens it for writing through /proc/<pid>/fd.
-						Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r--------"));
-					}
-					return new SharedFile(file, new FileInputStream(path.toFile()));
-				}
-				catch (IOException | RuntimeException ex) {
-					file.close();
-					throw ex;
-				}
+				return open(path, posix);
 			}
 			finally {
 				Files.deleteIfExists(path);
+			}
+		}
+
+		/**
+		 * Open a new file read-write, then make it read-only and open it again for the
+		 * receiver.
+		 */
+		private static SharedFile open(Path path, boolean posix) throws IOException {
+			RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+			try {
+				if (posix) {
+					// So that no one reopens it for writing through /proc/<pid>/fd.
+					Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("r--------"));
+				}
+				return new SharedFile(file, new FileInputStream(path.toFile()));
+			}
+			catch (IOException | RuntimeException ex) {
+				file.close();
+				throw ex;
 			}
 		}
 

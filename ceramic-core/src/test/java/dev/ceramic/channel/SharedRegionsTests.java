@@ -3,11 +3,10 @@ package dev.ceramic.channel;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.ceramic.channel.JsonCodec.MessageType;
+import dev.ceramic.test.SharedMemoryFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,18 +50,18 @@ class SharedRegionsTests {
 			for (int i = 0; i < 5; i++) {
 				assertThat(roundTrip(sender, receiver, bytes(2 * MIB, i))).isTrue();
 			}
-			List<String> first = mappedFiles(".region");
 			// The sender's writable mapping and the receiver's read-only one, of one
-			// file.
-			assertThat(mappedLines(".region")).hasSize(2);
-			assertThat(first).hasSize(1);
+			// file, and no other file mapped or held.
+			Map<Long, Integer> first = SharedMemoryFiles.mapped("self");
+			assertThat(first).hasSize(1).containsValue(2);
+			assertThat(SharedMemoryFiles.openUnmapped("self")).isEmpty();
 			assertThat(roundTrip(sender, receiver, bytes(6 * MIB, 9))).isTrue();
 			assertThat(roundTrip(sender, receiver, bytes(MIB, 10))).isTrue();
-			List<String> grown = mappedFiles(".region");
-			assertThat(grown).hasSize(1).doesNotContainAnyElementsOf(first);
-			assertThat(mappedLines(".value")).isEmpty();
+			Map<Long, Integer> grown = SharedMemoryFiles.mapped("self");
+			assertThat(grown).hasSize(1).containsValue(2);
+			assertThat(grown.keySet()).doesNotContainAnyElementsOf(first.keySet());
 		}
-		assertThat(mappedLines(".region")).isEmpty();
+		assertThat(SharedMemoryFiles.all("self")).isEmpty();
 	}
 
 	@Test
@@ -84,13 +84,13 @@ class SharedRegionsTests {
 		try (OutOfBand message = OutOfBand.sending(1024, 8 * MIB, "max-value-size")) {
 			byte[] encoded = CODEC.encode(value, BYTES, message);
 			FileDescriptor[] fds = message.descriptors(sender);
-			assertThat(mappedLines(".region")).isEmpty();
-			assertThat(openFiles(".value")).isNotEmpty();
+			assertThat(SharedMemoryFiles.mapped("self")).isEmpty();
+			assertThat(SharedMemoryFiles.openUnmapped("self")).hasSize(1);
 			try (SharedRegions receiver = SharedRegions.create();
 					OutOfBand arrived = OutOfBand.receiving(fds, 8 * MIB, receiver)) {
 				assertThat((byte[]) CODEC.decode(encoded, 0, encoded.length, BYTES, arrived)).isEqualTo(value);
 				// A file of its own is read and let go, not kept as a region.
-				assertThat(mappedLines(".value")).isEmpty();
+				assertThat(SharedMemoryFiles.mapped("self")).isEmpty();
 			}
 		}
 	}
@@ -132,30 +132,6 @@ class SharedRegionsTests {
 		byte[] bytes = new byte[size];
 		new Random(seed).nextBytes(bytes);
 		return bytes;
-	}
-
-	private static List<String> mappedLines(String kind) throws IOException {
-		return Files.readAllLines(Path.of("/proc/self/maps"))
-			.stream()
-			.filter((line) -> line.contains("/ceramic-") && line.contains(kind))
-			.toList();
-	}
-
-	private static List<String> mappedFiles(String kind) throws IOException {
-		return mappedLines(kind).stream().map((line) -> line.substring(line.indexOf("/ceramic-"))).distinct().toList();
-	}
-
-	private static List<String> openFiles(String kind) throws IOException {
-		try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-			return fds.map((fd) -> {
-				try {
-					return Files.readSymbolicLink(fd).toString();
-				}
-				catch (IOException ex) {
-					return "";
-				}
-			}).filter((path) -> path.contains("/ceramic-") && path.contains(kind)).toList();
-		}
 	}
 
 }

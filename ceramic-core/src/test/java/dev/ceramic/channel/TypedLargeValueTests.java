@@ -2,18 +2,15 @@ package dev.ceramic.channel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.ceramic.process.Proc;
+import dev.ceramic.test.SharedMemoryFiles;
 import dev.ceramic.test.channel.TypedBlob;
 import dev.ceramic.test.channel.TypedPeer;
 import dev.ceramic.test.proc.ChildJvms;
@@ -52,7 +49,7 @@ class TypedLargeValueTests {
 				.submit(() -> TypedReceiver.over(right, TypedBlob.class).recv(TIMEOUT));
 			TypedSender.over(left, TypedBlob.class).send(blob, TIMEOUT);
 			assertThat(received.get(20, TimeUnit.SECONDS)).isEqualTo(blob);
-			assertThat(sharedValues()).isEmpty();
+			assertThat(SharedMemoryFiles.all("self")).isEmpty();
 		}
 	}
 
@@ -87,7 +84,7 @@ class TypedLargeValueTests {
 			TypedSender.over(chan, TypedBlob.class).send(blob);
 			assertThat(TypedReceiver.over(chan, TypedBlob.class).recv(TIMEOUT))
 				.isEqualTo(new TypedBlob("BLOB", TypedPeer.reversed(blob.data()), blob.extra()));
-			assertThat(sharedValues()).isEmpty();
+			assertThat(SharedMemoryFiles.all("self")).isEmpty();
 		}
 	}
 
@@ -95,25 +92,6 @@ class TypedLargeValueTests {
 		byte[] bytes = new byte[size];
 		new Random(size).nextBytes(bytes);
 		return bytes;
-	}
-
-	/** The shared-memory files this process maps or holds open. */
-	static List<String> sharedValues() throws IOException {
-		Stream<String> mapped = Files.readAllLines(Path.of("/proc/self/maps")).stream();
-		List<String> open;
-		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-			open = fds.map((fd) -> {
-				try {
-					return Files.readSymbolicLink(fd).toString();
-				}
-				catch (IOException ex) {
-					return "";
-				}
-			}).toList();
-		}
-		return Stream.concat(mapped, open.stream())
-			.filter((line) -> line.contains("ceramic-") && line.contains(".value"))
-			.toList();
 	}
 
 }

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.ceramic.channel.ValueTooLargeException;
+import dev.ceramic.test.SharedMemoryFiles;
 import dev.ceramic.test.pool.PayloadService;
 import dev.ceramic.test.pool.PayloadService.Blob;
 import dev.ceramic.test.pool.PayloadServiceImpl;
@@ -97,28 +99,29 @@ class PoolLargeValueTests {
 			byte[] bytes = PayloadService.pattern(4 * MIB, 3);
 			pid = service.pid();
 			service.echo(bytes);
-			List<String> regions = sharedFiles(Long.toString(pid), ".region");
+			String worker = Long.toString(pid);
+			Map<Long, Integer> regions = SharedMemoryFiles.mapped(worker);
 			for (int i = 0; i < 20; i++) {
 				assertThat(service.echo(bytes)).isEqualTo(bytes);
 			}
-			assertThat(sharedFiles("self", ".value")).isEmpty();
+			assertThat(SharedMemoryFiles.openUnmapped("self")).isEmpty();
 			// The worker closes the result's file once its send returns, which it learns
 			// from an acknowledgement that may come a few milliseconds after the reply.
 			await("the worker holds no file of a single value")
-				.until(() -> sharedFiles(Long.toString(pid), ".value").isEmpty());
+				.until(() -> SharedMemoryFiles.openUnmapped(worker).isEmpty());
 			// Its own region and a mapping of the application's, the same ones
 			// throughout.
-			assertThat(regionFiles(regions)).hasSize(2);
-			assertThat(sharedFiles(Long.toString(pid), ".region")).isEqualTo(regions);
+			assertThat(regions).hasSize(2);
+			assertThat(SharedMemoryFiles.mapped(worker)).isEqualTo(regions);
 			// A larger value grows each region in place of the old one.
 			byte[] larger = PayloadService.pattern(12 * MIB, 4);
 			assertThat(service.echo(larger)).isEqualTo(larger);
-			assertThat(regionFiles(sharedFiles(Long.toString(pid), ".region"))).hasSize(2)
-				.doesNotContainAnyElementsOf(regionFiles(regions));
+			assertThat(SharedMemoryFiles.mapped(worker).keySet()).hasSize(2)
+				.doesNotContainAnyElementsOf(regions.keySet());
 		}
 		// Not more than before: other tests' pools may still be closing theirs.
 		await("the pool's regions are released").until(() -> descriptorCount("self") <= descriptors);
-		assertThat(sharedFiles("self", ".region")).isEmpty();
+		assertThat(SharedMemoryFiles.mapped("self")).isEmpty();
 	}
 
 	@Test
@@ -129,14 +132,14 @@ class PoolLargeValueTests {
 			long first = service.pid();
 			service.echo(bytes);
 			long descriptors = descriptorCount("self");
-			List<String> regions = regionFiles(sharedFiles("self", ".region"));
+			Set<Long> regions = SharedMemoryFiles.mapped("self").keySet();
 			assertThatExceptionOfType(WorkerCrashedException.class).isThrownBy(() -> service.halt(bytes));
 			long second = service.pid();
 			assertThat(second).isNotEqualTo(first);
 			assertThat(service.echo(bytes)).isEqualTo(bytes);
-			assertThat(sharedFiles("self", ".value")).isEmpty();
+			assertThat(SharedMemoryFiles.openUnmapped("self")).isEmpty();
 			// The dead worker's regions went with it; the new worker's took their place.
-			assertThat(regionFiles(sharedFiles("self", ".region"))).hasSize(2).doesNotContainAnyElementsOf(regions);
+			assertThat(SharedMemoryFiles.mapped("self").keySet()).hasSize(2).doesNotContainAnyElementsOf(regions);
 			// Not more than before: other tests' pools may still be closing theirs.
 			assertThat(descriptorCount("self")).isLessThanOrEqualTo(descriptors);
 		}
@@ -152,34 +155,6 @@ class PoolLargeValueTests {
 		try (Stream<Path> fds = Files.list(Path.of("/proc", process, "fd"))) {
 			return fds.count();
 		}
-	}
-
-	/**
-	 * The shared-memory files of one kind that a process maps or holds open: a line of
-	 * {@code /proc/<pid>/maps} for each mapping, a path for each descriptor.
-	 */
-	private static List<String> sharedFiles(String process, String kind) throws IOException {
-		Stream<String> mapped = Files.readAllLines(Path.of("/proc", process, "maps")).stream();
-		Stream<String> open;
-		try (Stream<Path> fds = Files.list(Path.of("/proc", process, "fd"))) {
-			open = fds.map((fd) -> {
-				try {
-					return Files.readSymbolicLink(fd).toString();
-				}
-				catch (IOException ex) {
-					return "";
-				}
-			}).toList().stream();
-		}
-		return Stream.concat(mapped, open)
-			.filter((line) -> line.contains("/ceramic-") && line.contains(kind))
-			.sorted()
-			.toList();
-	}
-
-	/** The distinct files among such lines. */
-	private static List<String> regionFiles(List<String> lines) {
-		return lines.stream().map((line) -> line.substring(line.indexOf("/ceramic-"))).distinct().toList();
 	}
 
 }

@@ -41,7 +41,7 @@ class PoolSharedMemoryFullTests {
 		String output = Files.readString(log);
 		assertThat(process.exitValue()).as("exit code; output:%n%s", output).isZero();
 		assertThat(output).contains("large value: Could not write")
-			.contains("give that file system more room")
+			.contains("lift any file-size limit (ulimit -f)")
 			.contains("large-value-threshold")
 			.contains("small value: 1000")
 			.contains("same worker: true")
