@@ -63,7 +63,10 @@ public final class WorkerMain implements ProcMain {
 			chan.send(Protocol.json(Protocol.STARTUP_FAILED, configurationCodec, RemoteError.of(ex)));
 			return;
 		}
-		JsonCodec codec = JsonCodec.create(configuration.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
+		// A second mapper costs its own build and its own serializers: keep the one
+		// already made unless the pool changed its limits.
+		JsonCodec codec = (configuration.maxNestingDepth() == JsonCodec.DEFAULT_MAX_NESTING_DEPTH) ? configurationCodec
+				: JsonCodec.create(configuration.maxNestingDepth(), JsonCodec.DEFAULT_MAX_STRING_LENGTH);
 		ServiceFactory factory;
 		List<Object> services;
 		MethodTable table;
