@@ -120,8 +120,11 @@ final class WorkerLauncher {
 	 * the pool's name; the rest goes over the channel.
 	 */
 	private static ProcOptions procOptions(WorkerPoolSettings settings, Path errorDirectory) {
-		return settings.launch()
-			.toBuilder()
+		ProcOptions.Builder options = settings.launch().toBuilder();
+		if (!InitialHeap.isChosenIn(settings.launch().jvmArguments())) {
+			options.jvmArgumentsFirst(InitialHeap.SMALL);
+		}
+		return options
 			// A worker that ran out of memory is in no state to go on; exit so it is
 			// replaced. The JVM says "Terminating due to java.lang.OutOfMemoryError" on
 			// standard output unless told otherwise; on standard error it reaches the
