@@ -122,7 +122,7 @@ final class WorkerLauncher {
 	private static ProcOptions procOptions(WorkerPoolSettings settings, Path errorDirectory) {
 		ProcOptions.Builder options = settings.launch().toBuilder();
 		if (!InitialHeap.isChosenIn(settings.launch().jvmArguments())) {
-			options.jvmArgumentsFirst(InitialHeap.SMALL);
+			options.jvmArgumentsFirst(InitialHeap.OPTIONS);
 		}
 		return options
 			// A worker that ran out of memory is in no state to go on; exit so it is

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 import dev.ceramic.pool.WorkerPoolSettings;
-import org.jspecify.annotations.Nullable;
+import dev.ceramic.process.JvmSize;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +95,7 @@ final class WorkerMemoryCheck {
 			String size = argument.startsWith("-Xmx") ? argument.substring(4)
 					: argument.startsWith("-XX:MaxHeapSize=") ? argument.substring("-XX:MaxHeapSize=".length()) : null;
 			if (size != null) {
-				Long bytes = parseSize(size);
+				Long bytes = JvmSize.parse(size);
 				if (bytes != null) {
 					heap = OptionalLong.of(bytes);
 				}
@@ -117,28 +117,6 @@ final class WorkerMemoryCheck {
 			}
 		}
 		return percentage;
-	}
-
-	/** Parse a JVM size: digits, then optionally k, m, g or t in either case. */
-	private static @Nullable Long parseSize(String size) {
-		if (size.isEmpty()) {
-			return null;
-		}
-		char unit = Character.toLowerCase(size.charAt(size.length() - 1));
-		int shift = switch (unit) {
-			case 'k' -> 10;
-			case 'm' -> 20;
-			case 'g' -> 30;
-			case 't' -> 40;
-			default -> 0;
-		};
-		String digits = (shift > 0) ? size.substring(0, size.length() - 1) : size;
-		try {
-			return Long.parseLong(digits) << shift;
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
 	}
 
 	private static String mib(long bytes) {
