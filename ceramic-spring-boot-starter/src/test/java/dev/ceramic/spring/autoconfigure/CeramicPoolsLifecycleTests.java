@@ -141,6 +141,9 @@ class CeramicPoolsLifecycleTests {
 					"ceramic.pools.slow.call-timeout=2s", "ceramic.pools.slow.shutdown-grace=60s")
 			.run((context) -> {
 				WorkerPool pool = context.getBean(CeramicPools.class).get("slow");
+				// Both min-workers first: only starts from here on would be wrong.
+				await("both workers are ready").atMost(Duration.ofSeconds(60))
+					.until(() -> pool.snapshot(false).workers().size() == 2);
 				pool.addListener((event) -> {
 					if (event.type() == PoolEvent.Type.WORKER_STARTED) {
 						launches.incrementAndGet();
