@@ -88,9 +88,12 @@ class PoolStartsAndLogsTests {
 				// Two workers of one JDK share its libraries' pages, so each one's share
 				// is less than all it maps.
 				assertThat(worker.proportionalMemory()).isPositive().isLessThan(worker.residentMemory());
-				assertThat(this.appender.list).map(ILoggingEvent::getFormattedMessage)
-					.anySatisfy((line) -> assertThat(line).startsWith("Worker pid " + worker.pid()
-							+ " of pool 'starts-cost' started in " + Durations.formatMillis(worker.startupTime())));
+				// The line is logged just after the worker joins the pool, so it may lag
+				// start().
+				String line = "Worker pid " + worker.pid() + " of pool 'starts-cost' started in "
+						+ Durations.formatMillis(worker.startupTime());
+				await("the start of worker " + worker.pid() + " is logged")
+					.until(() -> messages(Level.DEBUG).stream().anyMatch((logged) -> logged.startsWith(line)));
 			});
 		}
 	}
@@ -155,10 +158,13 @@ class PoolStartsAndLogsTests {
 	}
 
 	private List<String> messages(Level level) {
-		return this.appender.list.stream()
-			.filter((event) -> event.getLevel() == level)
-			.map(ILoggingEvent::getFormattedMessage)
-			.toList();
+		// A pool thread may be appending; the appender appends under its own lock.
+		synchronized (this.appender) {
+			return this.appender.list.stream()
+				.filter((event) -> event.getLevel() == level)
+				.map(ILoggingEvent::getFormattedMessage)
+				.toList();
+		}
 	}
 
 }
